@@ -1,0 +1,134 @@
+"""The ``digest`` command: everything that is not ``mkdocs build`` / ``mkdocs serve``.
+
+Every command is listed in :data:`COMMANDS` with a one-line description; a test
+checks that each is documented in the README. Input problems are printed as
+``file:line: severity: id=… field=…: message`` lines and exit code 1 — never a
+traceback, which editors and translators cannot act on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .problems import InputError, Problem
+
+COMMANDS: dict[str, str] = {
+    "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
+    "schema": "Write the JSON Schema of the dataset files to stats/schema/ (or --check that it is current).",
+    "build": "Build the site into site/ atomically: the old site stays if anything fails.",
+    "i18n": "Translation catalogs: `i18n update` refreshes them from the dataset and code, `i18n status` reports per language.",
+    "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, and synthetic large datasets.",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except InputError as err:
+        _print_problems(err.problems)
+        print(f"{len([p for p in err.problems if p.severity == 'error'])} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help=COMMANDS["validate"])
+    validate.set_defaults(handler=_validate)
+
+    schema = sub.add_parser("schema", help=COMMANDS["schema"])
+    schema.add_argument("--check", action="store_true", help="exit 1 if the files differ from the model")
+    schema.set_defaults(handler=_schema)
+
+    build = sub.add_parser("build", help=COMMANDS["build"])
+    build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    build.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass (never in CI)")
+    build.set_defaults(handler=_build)
+
+    i18n = sub.add_parser("i18n", help=COMMANDS["i18n"])
+    i18n.add_argument("action", choices=["update", "status"])
+    i18n.add_argument("--lang", action="append", help="only this language (repeatable)")
+    i18n.add_argument("--strict", action="store_true", help="status: exit 1 if a language is incomplete")
+    i18n.set_defaults(handler=_i18n)
+
+    bench = sub.add_parser("bench", help=COMMANDS["bench"])
+    bench.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (median reported)")
+    bench.add_argument("--scales", default="100,1000,10000", help="synthetic dataset sizes, comma-separated")
+    bench.add_argument("--output", type=Path, default=Path("bench.json"), help="where to write the JSON results")
+    bench.set_defaults(handler=_bench)
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .load import check_dataset
+
+    dataset, problems = check_dataset(args.root / "stats")
+    _print_problems(problems)
+    if dataset is None:
+        errors = [p for p in problems if p.severity == "error"]
+        print(f"{len(errors)} error(s) in stats/; fix them and run `digest validate` again.", file=sys.stderr)
+        return 1
+    print(f"OK: {dataset.summary()}.")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    stale = write_schemas(args.root / "stats" / "schema", check=args.check)
+    if args.check and stale:
+        print("out of date: " + ", ".join(stale) + " (run `digest schema`)", file=sys.stderr)
+        return 1
+    print("schemas " + ("checked" if args.check else "written") + " in stats/schema/")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .site.build import build_site
+
+    site_dir = build_site(args.root, site_dir=args.site_dir, strict=not args.no_strict)
+    print(f"site built in {site_dir}")
+    return 0
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    from . import i18n
+
+    if args.action == "update":
+        for line in i18n.update_catalogs(args.root, args.lang):
+            print(line)
+        return 0
+    report = i18n.status(args.root, args.lang)
+    print(report.as_text())
+    if args.strict and not report.complete:
+        print("incomplete translations (strict mode)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import run_benchmark
+
+    scales = [int(n) for n in args.scales.split(",") if n.strip()]
+    run_benchmark(args.root, repeat=args.repeat, scales=scales, output=args.output)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

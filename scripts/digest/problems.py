@@ -1,0 +1,43 @@
+"""One shape for every complaint the pipeline makes about its input.
+
+Editors and translators read these messages, not tracebacks, so each names the
+place (file, line, record id, field) and what was expected there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A single mistake in an input file."""
+
+    file: str
+    line: int | None
+    record: str | None
+    field: str | None
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [place, self.severity]
+        if self.record:
+            parts.append(f"id={self.record}")
+        if self.field:
+            parts.append(f"field={self.field}")
+        return " ".join(parts[:1]) + ": " + " ".join(parts[1:]) + f": {self.message}"
+
+
+class InputError(Exception):
+    """Raised when input files are wrong; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.line or 0, p.message)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors_only(problems: Sequence[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
