@@ -76,15 +76,27 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Everything an outsider can change: dataset, config, catalogs, prose."""
+    from .config import load_config
+    from .i18n import build_template, catalog_path, check_catalog
     from .load import check_dataset
+    from .render import check_content
 
     dataset, problems = check_dataset(args.root / "stats")
+    if dataset is not None:
+        config = load_config(args.root)
+        template = build_template(dataset)
+        for lang in config.languages:
+            path = catalog_path(args.root, lang.code)
+            if path.exists():
+                problems += check_catalog(path, lang, template)[1]
+        problems += check_content(args.root, dataset, config.codes)
     _print_problems(problems)
-    if dataset is None:
-        errors = [p for p in problems if p.severity == "error"]
-        print(f"{len(errors)} error(s) in stats/; fix them and run `digest validate` again.", file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        print(f"{len(errors)} error(s); fix them and run `digest validate` again.", file=sys.stderr)
         return 1
-    print(f"OK: {dataset.summary()}.")
+    print(f"OK: {dataset.summary()}.")  # type: ignore[union-attr]
     return 0
 
 

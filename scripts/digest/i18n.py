@@ -1,0 +1,295 @@
+"""Translations: gettext catalogs under ``content/<lang>/LC_MESSAGES/digest.po``.
+
+Message ids are the canonical English strings (statistic sentences and labels,
+topic titles, caveats, source notes, and the interface strings marked with
+``N_`` in the code). Translators use the tools they know on the ``.po`` files;
+``digest i18n update`` keeps them in step with the dataset (new strings added,
+changed ones fuzzy, removed ones obsolete). A fuzzy or empty entry is *not*
+used: the page shows the English text with a visible "not yet translated" mark.
+
+Compiled ``.mo`` files are cached under ``.cache/i18n`` by the hash of their
+``.po``, so a build reads each catalog once, however many pages use it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from .config import DigestConfig, Language, load_config
+from .load import Dataset, load_dataset
+from .problems import InputError, Problem
+
+DOMAIN = "digest"
+_FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # keeps catalog headers from churning in diffs
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+class Text(NamedTuple):
+    """A string for the page, and whether it fell back to the canonical English."""
+
+    value: str
+    fallback: bool = False
+
+
+def catalog_path(root: Path, code: str) -> Path:
+    return root / "content" / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+# --- template: every translatable string, from data and code -----------------------
+
+def dataset_messages(dataset: Dataset) -> Iterator[tuple[str, str]]:
+    """(message id, translator comment) for every string of the dataset a reader sees."""
+    for topic in dataset.topics_in_order:
+        yield topic.title, f"topic {topic.id}: page title"
+        yield topic.chart_title, f"topic {topic.id}: chart title"
+    for stat in dataset.statistics.values():
+        yield stat.sentence, f"statistic {stat.id}: sentence; keep {{value}} where the figure goes"
+        yield stat.label, f"statistic {stat.id}: short chart label"
+        if stat.caveat:
+            yield stat.caveat, f"statistic {stat.id}: caveat"
+    for source in dataset.sources.values():
+        for name in ("method", "geography", "population", "note"):
+            text = getattr(source, name)
+            if text and text != "unknown":
+                yield text, f"source {source.id}: {name}"
+        if source.fieldwork:
+            yield source.fieldwork, f"source {source.id}: fieldwork"
+    for article in dataset.articles.values():
+        if article.note:
+            yield article.note, f"article {article.id}: note"
+
+
+def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int]]:
+    """Strings marked with ``N_``/``NP_`` in the generator's code, with file and line."""
+    package = Path(__file__).parent
+    keywords = {"N_": None, "NP_": (1, 2)}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(package), method_map=[("**.py", "python")], keywords=keywords
+    ):
+        yield message, filename, lineno
+
+
+def build_template(dataset: Dataset) -> Catalog:
+    template = Catalog(domain=DOMAIN, project="customer-service-digest", creation_date=_FIXED_DATE,
+                       revision_date=_FIXED_DATE, fuzzy=False)
+    for message, filename, lineno in code_messages():
+        template.add(message, locations=[(f"scripts/digest/{filename}", lineno)])
+    for message_id, comment in dataset_messages(dataset):
+        existing = template.get(message_id)
+        if existing is not None:
+            existing.auto_comments.append(comment)
+        else:
+            template.add(message_id, auto_comments=[comment])
+    return template
+
+
+# --- update --------------------------------------------------------------------------
+
+def update_catalogs(root: Path, only: Iterable[str] | None = None) -> list[str]:
+    """Bring each language's catalog in step with the template; return a line per language."""
+    config = load_config(root)
+    template = build_template(load_dataset(root / "stats"))
+    report = []
+    for lang in _selected(config, only):
+        path = catalog_path(root, lang.code)
+        catalog = _read(path, lang) if path.exists() else _new_catalog(lang)
+        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        catalog.creation_date = catalog.revision_date = _FIXED_DATE
+        catalog.fuzzy = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = BytesIO()
+        write_po(buffer, catalog, width=0, omit_header=False, include_previous=True, sort_output=False,
+                 include_lineno=False)
+        path.write_bytes(buffer.getvalue())
+        report.append(f"{lang.code}: {path.relative_to(root)} updated ({len(catalog)} strings)")
+    return report
+
+
+def _new_catalog(lang: Language) -> Catalog:
+    return Catalog(locale=_babel_locale(lang), domain=DOMAIN, project="customer-service-digest", version="1",
+                   copyright_holder="customer-service-digest contributors", msgid_bugs_address="",
+                   language_team=f"{lang.name} <{lang.code}>", fuzzy=False,
+                   header_comment=f"# {lang.name} translation of the customer service digest.\n"
+                                  "# Edit msgstr lines only; see CONTRIBUTING.md.")
+
+
+def _selected(config: DigestConfig, only: Iterable[str] | None) -> list[Language]:
+    wanted = set(only or config.codes)
+    unknown = wanted - set(config.codes)
+    if unknown:
+        raise InputError([Problem("site_config/digest.yaml", None, None, "languages", f"no language {code!r}")
+                          for code in sorted(unknown)])
+    return [lang for lang in config.languages if lang.code in wanted]
+
+
+def _babel_locale(lang: Language) -> str:
+    return lang.locale.split("_")[0] if lang.code != "no" else "nb"
+
+
+def _read(path: Path, lang: Language) -> Catalog:
+    shown = path.as_posix().split("content/", 1)[-1]
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=_babel_locale(lang), domain=DOMAIN, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, ValueError) as err:
+        line = getattr(err, "lineno", None)
+        raise InputError([Problem(f"content/{shown}", line, None, None, f"cannot read catalog: {err}")]) from None
+
+
+# --- status ----------------------------------------------------------------------------
+
+@dataclass
+class LanguageStatus:
+    code: str
+    translated: int = 0
+    missing: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.translated + len(self.missing) + len(self.fuzzy)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.fuzzy
+
+
+@dataclass
+class StatusReport:
+    languages: list[LanguageStatus]
+
+    @property
+    def complete(self) -> bool:
+        return all(lang.complete for lang in self.languages)
+
+    def as_text(self, listing: int = 20) -> str:
+        lines = [f"{'lang':<5} {'translated':>10} {'missing':>8} {'outdated':>9}"]
+        for lang in self.languages:
+            lines.append(f"{lang.code:<5} {lang.translated:>10} {len(lang.missing):>8} {len(lang.fuzzy):>9}"
+                         + ("  complete" if lang.complete else ""))
+        for lang in self.languages:
+            for label, items in (("missing", lang.missing), ("outdated", lang.fuzzy)):
+                for msgid in items[:listing]:
+                    lines.append(f"  {lang.code} {label}: {msgid[:100]}")
+                if len(items) > listing:
+                    lines.append(f"  {lang.code} {label}: … and {len(items) - listing} more")
+        return "\n".join(lines)
+
+
+def status(root: Path, only: Iterable[str] | None = None, dataset: Dataset | None = None) -> StatusReport:
+    """Count, per language, what the current template needs and the catalog provides."""
+    config = load_config(root)
+    template = build_template(dataset or load_dataset(root / "stats"))
+    result = []
+    for lang in _selected(config, only):
+        path = catalog_path(root, lang.code)
+        catalog = _read(path, lang) if path.exists() else Catalog(locale=_babel_locale(lang))
+        result.append(_language_status(lang.code, template, catalog))
+    return StatusReport(result)
+
+
+def _language_status(code: str, template: Catalog, catalog: Catalog) -> LanguageStatus:
+    report = LanguageStatus(code)
+    for wanted in template:
+        if not wanted.id:
+            continue
+        message = catalog.get(wanted.id)
+        shown = wanted.id if isinstance(wanted.id, str) else wanted.id[0]
+        if message is None or not _has_translation(message):
+            report.missing.append(shown)
+        elif message.fuzzy:
+            report.fuzzy.append(shown)
+        else:
+            report.translated += 1
+    return report
+
+
+def _has_translation(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return bool(strings) and all(strings)
+
+
+# --- compile and look up -----------------------------------------------------------
+
+def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalog, list[Problem]]:
+    """Read a catalog and find what would break a page: placeholders and unknown ids."""
+    catalog = _read(path, lang)
+    shown = f"content/{lang.code}/LC_MESSAGES/{path.name}"
+    problems = []
+    for message in catalog:
+        if not message.id or message.fuzzy or not _has_translation(message):
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        if template.get(message.id) is None:
+            problems.append(Problem(shown, message.lineno, None, "msgid",
+                                    f"unknown message id {msgid[:60]!r}; run `digest i18n update` to mark it obsolete"))
+            continue
+        wanted = set(_PLACEHOLDER.findall(msgid if isinstance(message.id, str) else message.id[1]))
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            got = set(_PLACEHOLDER.findall(text))
+            if got != wanted:
+                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                                        f"placeholders {sorted(got) or 'none'} do not match the original's "
+                                        f"{sorted(wanted) or 'none'} in {msgid[:50]!r}"))
+    return catalog, problems
+
+
+class Translator:
+    """Looks up one language's strings; a fallback is flagged so the page can mark it."""
+
+    def __init__(self, lang: Language, translations: gettext.NullTranslations):
+        self.lang = lang
+        self._translations = translations
+        self._catalog: dict = getattr(translations, "_catalog", {})
+
+    def text(self, message: str) -> Text:
+        found = self._catalog.get(message)
+        return Text(found, False) if found else Text(message, True)
+
+    def plural(self, forms: tuple[str, str], n: float) -> Text:
+        singular, plural = forms
+        count = int(n) if float(n).is_integer() else 2
+        if (singular, 0) in self._catalog:
+            return Text(self._translations.ngettext(singular, plural, count), False)
+        return Text(singular if count == 1 else plural, True)
+
+
+def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path) -> dict[str, Translator]:
+    """Check and compile every catalog (cached by content hash); raise on any problem."""
+    template = build_template(dataset)
+    template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in template)).encode()).hexdigest()
+    translators, problems = {}, []
+    for lang in config.languages:
+        path = catalog_path(root, lang.code)
+        if not path.exists():
+            translators[lang.code] = Translator(lang, gettext.NullTranslations())
+            continue
+        key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
+        mo_path = cache_dir / f"{lang.code}-{key}.mo"
+        if not mo_path.exists():
+            catalog, found = check_catalog(path, lang, template)
+            problems += found
+            if found:
+                continue
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            buffer = BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            mo_path.write_bytes(buffer.getvalue())
+        with mo_path.open("rb") as handle:
+            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle))
+    if problems:
+        raise InputError(problems)
+    return translators

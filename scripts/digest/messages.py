@@ -1,0 +1,32 @@
+"""Markers for interface strings, the one extension point translators depend on.
+
+``N_("…")`` and ``NP_("…", "…")`` do nothing at run time; ``digest i18n update``
+finds them with Babel's extractor, so every word the generator prints on a page
+or chart lands in the catalogs. Look strings up with a :class:`~digest.i18n.Translator`.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark an interface string for extraction."""
+    return message
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair (``{n}`` is the number) for extraction."""
+    return singular, plural
+
+
+# Interface strings used by several stages, defined once.
+UNKNOWN = N_("unknown")
+YEAR_UNKNOWN = N_("year unknown")
+NOT_TRANSLATED = N_("not yet translated")
+OLD_DATA = N_("old data")
+SOURCE = N_("Source")
+SOURCES = N_("Sources")
+RANGE = N_("{low}–{high}")
+PEOPLE = NP_("{n} person", "{n} people")
+TIMES = NP_("{n} time", "{n} times")
+POINTS = NP_("{n} percentage point", "{n} percentage points")
+CURRENCY = N_("{amount} {currency}")
