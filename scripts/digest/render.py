@@ -26,6 +26,7 @@ from typing import Callable, Mapping, Sequence
 
 from babel.dates import format_date
 
+from .chart import ChartInfo
 from .config import DigestConfig
 from .format import number, sentence_text, unknown_or, value_text, year_text
 from .i18n import StatusReport, Text, Translator
@@ -99,19 +100,6 @@ CHART_LOADING = N_("Chart")
 def esc(text: str) -> str:
     """Make text inert: HTML-escaped, and with Markdown's active characters as entities."""
     return html.escape(text, quote=True).translate(_MD_ACTIVE)
-
-
-@dataclass(frozen=True)
-class ChartInfo:
-    """What the render stage needs to know of a rendered chart (from the chart stage)."""
-
-    path: str  # relative to the language root, e.g. "charts/word-of-mouth-1a2b3c4d.svg"
-    csv_path: str
-    width: int
-    height: int
-    alt: str
-    statistics: tuple[str, ...]
-    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
 
 
 @dataclass(frozen=True)

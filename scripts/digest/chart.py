@@ -1,0 +1,334 @@
+"""Stage 3, chart: one SVG per topic and language, cached by a hash of its content.
+
+Two halves. :func:`plan_charts` runs in the build process and turns the dataset,
+already formatted for each locale, into :class:`ChartSpec` values — plain data
+holding every string and number the picture shows. :func:`render_spec` turns one
+spec into SVG bytes, and is all a worker process needs, so charts render in a
+process pool on every core. The cache key is the spec itself plus the chart
+code's version: a second build renders nothing; editing one figure re-renders
+only the charts that show it.
+
+Text is drawn as paths (``svg.fonttype = 'path'``): a chart looks the same on
+every reader's machine, with or without a Hangul font, at the price of larger
+files (about 35 KB); the same words are in the alt text and data table, which
+is what screen readers and search engines read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import textwrap
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .format import value_text, year_text
+from .i18n import Translator
+from .load import Dataset
+from .messages import N_
+from .model import UNKNOWN, Statistic
+
+CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
+CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
+PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
+           "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
+WIDTH_IN, ROW_IN, HEAD_IN, FOOT_IN, PANEL_GAP_IN = 8.0, 0.46, 0.75, 0.55, 0.55
+CSS_PX_PER_IN = 96
+
+SOURCE_LINE = N_("Source: {sources}")
+ALT_TEXT = N_("Chart: {title}. {findings}")
+HEADLINE_TITLE = N_("Headline findings")
+UNIT_AXIS = {"percent": N_("Per cent"), "people": N_("Number of people"),
+             "multiplier": N_("Times as much")}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a panel: a bar, a range, or a before/after pair."""
+
+    kind: str  # "bar" | "range" | "pair"
+    label: str
+    numbers: tuple[float, ...]
+    shown: tuple[str, ...]  # formatted values, one per number
+    years: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    unit: str
+    axis_label: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Everything a chart shows; its hash is the cache key."""
+
+    chart_id: str
+    lang: str
+    title: str
+    panels: tuple[Panel, ...]
+    source_line: str
+    fonts: tuple[str, ...]
+    locale: str
+
+    def key(self) -> str:
+        payload = json.dumps([CHART_CODE_VERSION, asdict(self)], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    @property
+    def height_in(self) -> float:
+        rows = sum(len(p.rows) for p in self.panels)
+        return HEAD_IN + FOOT_IN + rows * ROW_IN + len(self.panels) * PANEL_GAP_IN
+
+
+@dataclass(frozen=True)
+class ChartInfo:
+    """What the render stage needs to know of a rendered chart."""
+
+    path: str  # relative to the language root, e.g. "charts/word-of-mouth-1a2b3c4d.svg"
+    csv_path: str
+    width: int
+    height: int
+    alt: str
+    statistics: tuple[str, ...]
+    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
+
+
+
+# --- planning (build process) ---------------------------------------------------
+
+def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> dict[str, tuple[ChartSpec, tuple[str, ...]]]:
+    """Specs for every topic chart and the headline chart, per language, with the figures each shows."""
+    plans = {}
+    groups = [(t.id, t.chart_title, dataset.statistics_of(t.id)) for t in dataset.topics_in_order]
+    groups.append(("headline", HEADLINE_TITLE, [s for s in dataset.statistics.values() if s.headline]))
+    for code, translator in translators.items():
+        for chart_id, title, stats in groups:
+            shown = [s for s in stats if s.unit in CHARTED_UNITS]
+            if not shown:
+                continue
+            spec = _spec(chart_id, title, shown, dataset, translator)
+            plans[f"{code}/{chart_id}"] = (spec, tuple(s.id for s in shown))
+    return plans
+
+
+def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> ChartSpec:
+    panels = []
+    for unit in CHARTED_UNITS:
+        members = [s for s in stats if s.unit == unit]
+        if members:
+            panels.append(Panel(unit, tr.text(UNIT_AXIS[unit]).value, tuple(_rows(members, tr))))
+    sources = []
+    for stat in stats:
+        source = dataset.sources[stat.source]
+        producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
+        year = year_text(source.year_published, tr).value
+        entry = f"{producer} ({year})"
+        if entry not in sources:
+            sources.append(entry)
+    fonts = ("NanumGothic", "DejaVu Sans") if tr.lang.code == "ko" else ("DejaVu Sans", "NanumGothic")
+    return ChartSpec(chart_id, tr.lang.code, tr.text(title).value, tuple(panels),
+                     tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
+
+
+def _rows(stats: Sequence[Statistic], tr: Translator) -> list[Row]:
+    """Bars sorted by value; figures of one series from different years become a before/after pair."""
+    rows, seen = [], set()
+    for stat in stats:
+        if stat.id in seen:
+            continue
+        partners = [s for s in stats if stat.series and s.series == stat.series]
+        years = {s.year for s in partners}
+        if len(partners) > 1 and len(years) == len(partners) and stat.value is not None:
+            partners.sort(key=lambda s: (str(s.year)))
+            seen.update(s.id for s in partners)
+            rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
+                            tuple(value_text(s, tr).value for s in partners),
+                            tuple(year_text(s.year, tr).value for s in partners)))
+            continue
+        seen.add(stat.id)
+        kind = "range" if stat.is_range else "bar"
+        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr).value,),
+                        (year_text(stat.year, tr).value,)))
+    rows.sort(key=lambda r: -max(r.numbers))
+    return rows
+
+
+def alt_text(spec: ChartSpec, translator: Translator) -> str:
+    findings = "; ".join(
+        f"{row.label}: " + " → ".join(f"{v} ({y})" for v, y in zip(row.shown, row.years if row.kind == "pair" else row.years * len(row.shown)))
+        for panel in spec.panels for row in panel.rows)
+    return translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
+
+
+def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> tuple[tuple[str, str, str, str], ...]:
+    """The chart's numbers as table rows: one per figure it draws."""
+    out = []
+    for stat in stats:
+        source = dataset.sources[stat.source]
+        producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
+        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year_text(stat.year, tr).value, producer))
+    return tuple(out)
+
+
+def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "label", "value", "low", "high", "unit", "year", "source", "producer"])
+    for stat in stats:
+        writer.writerow([stat.id, tr.text(stat.label).value, _raw(stat.value), _raw(stat.low), _raw(stat.high),
+                         stat.unit, stat.year, stat.source, dataset.sources[stat.source].producer])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _raw(number: float | None) -> str:
+    return "" if number is None else f"{number:g}"
+
+
+# --- rendering (any process) ------------------------------------------------------
+
+def render_charts(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], cache_dir: Path,
+                  workers: int | None = None) -> tuple[dict[str, Path], int, int]:
+    """Make sure every planned chart is in the cache; return paths and (rendered, reused)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: cache_dir / f"{spec.key()}.svg" for name, (spec, _) in plans.items()}
+    missing = {}
+    for name, (spec, _) in plans.items():
+        if not paths[name].exists():
+            missing.setdefault(paths[name], spec)
+    specs = list(missing.items())
+    if len(specs) > 1 and (workers or os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(specs))) as pool:
+            for (path, _), svg in zip(specs, pool.map(render_spec, [s for _, s in specs], chunksize=4)):
+                _write_atomic(path, svg)
+    else:
+        for path, spec in specs:
+            _write_atomic(path, render_spec(spec))
+    return paths, len(specs), len(plans) - len(specs)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+_FONTS_READY = False
+
+
+def _setup_matplotlib() -> None:
+    """Agg backend, fixed SVG salt, and the NanumGothic file registered (without importing its package)."""
+    global _FONTS_READY
+    if _FONTS_READY:
+        return
+    import importlib.util
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the NanumGothic font is missing: install the project (pip install -e .)")
+    font_dir = Path(list(spec.submodule_search_locations)[0]) / "fonts"
+    font_manager.fontManager.addfont(str(font_dir / "NanumGothic.ttf"))
+    font_manager.fontManager.addfont(str(font_dir / "NanumGothicBold.ttf"))
+    matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False})
+    _FONTS_READY = True
+
+
+def render_spec(spec: ChartSpec) -> bytes:
+    """Draw one chart as SVG bytes; identical input gives identical bytes."""
+    _setup_matplotlib()
+    import matplotlib.pyplot as plt
+
+    height = spec.height_in
+    fig = plt.figure(figsize=(WIDTH_IN, height), facecolor=PALETTE["background"])
+    plt.rcParams["font.family"] = list(spec.fonts)
+    fig.text(0.02, 1 - 0.3 / height, spec.title, fontsize=14, fontweight="bold" if spec.fonts[0] == "DejaVu Sans" else 600, color=PALETTE["text"], va="top")
+    top = HEAD_IN
+    for panel in spec.panels:
+        panel_h = len(panel.rows) * ROW_IN
+        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.55, panel_h / height))
+        _draw_panel(ax, panel)
+        top += panel_h + PANEL_GAP_IN
+    wrapped = textwrap.fill(spec.source_line, 120)
+    fig.text(0.02, 0.12 / height, wrapped, fontsize=8, color="#555555", va="bottom")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor=fig.get_facecolor())
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
+    rows = panel.rows
+    positions = list(range(len(rows)))[::-1]
+    top_value = max(max(r.numbers) for r in rows)
+    limit = 100.0 if panel.unit == "percent" else top_value * 1.25
+    for y, row in zip(positions, rows):
+        if row.kind == "bar":
+            ax.barh(y, row.numbers[0], height=0.62, color=PALETTE["bar"])
+            ax.text(row.numbers[0] + limit * 0.01, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
+        elif row.kind == "range":
+            low, high = row.numbers
+            ax.plot([low, high], [y, y], color=PALETTE["range"], linewidth=7, solid_capstyle="butt")
+            ax.plot([low, high], [y, y], "|", color=PALETTE["text"], markersize=14)
+            ax.text(high + limit * 0.015, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
+        else:
+            before, after = row.numbers[0], row.numbers[-1]
+            ax.annotate("", xy=(after, y), xytext=(before, y),
+                        arrowprops={"arrowstyle": "-|>", "color": PALETTE["after"], "lw": 1.6})
+            ax.plot([before], [y], "o", color=PALETTE["before"], markersize=8)
+            ax.plot([after], [y], "o", color=PALETTE["after"], markersize=8)
+            ax.text(min(before, after) - limit * 0.015, y, f"{row.shown[0]} ({row.years[0]})", va="center",
+                    ha="right", fontsize=8, color=PALETTE["text"])
+            ax.text(max(before, after) + limit * 0.015, y, f"{row.shown[-1]} ({row.years[-1]})", va="center",
+                    fontsize=8, color=PALETTE["text"])
+    ax.set_xlim(0, limit * 1.18 if panel.unit != "percent" else 118)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_yticks(positions, [textwrap.fill(r.label, 42) for r in rows], fontsize=9, color=PALETTE["text"])
+    ticks = [0, 25, 50, 75, 100] if panel.unit == "percent" else None
+    if ticks:
+        ax.set_xticks(ticks)
+    ax.tick_params(axis="x", labelsize=8, colors="#555555")
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(panel.axis_label, fontsize=8, color="#555555", loc="left")
+    ax.grid(axis="x", color=PALETTE["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_facecolor(PALETTE["background"])
+
+
+def chart_infos(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], dataset: Dataset,
+                translators: Mapping[str, Translator]) -> dict[str, ChartInfo]:
+    """What the render stage needs for each chart: file names, size, alt text, table."""
+    infos = {}
+    for name, (spec, stat_ids) in plans.items():
+        translator = translators[spec.lang]
+        stats = [dataset.statistics[s] for s in stat_ids]
+        key = spec.key()
+        infos[name] = ChartInfo(
+            path=f"charts/{spec.chart_id}-{key[:8]}.svg", csv_path=f"charts/{spec.chart_id}-{key[:8]}.csv",
+            width=round(WIDTH_IN * CSS_PX_PER_IN), height=round(spec.height_in * CSS_PX_PER_IN),
+            alt=alt_text(spec, translator), statistics=stat_ids,
+            rows=table_rows(spec, stats, dataset, translator))
+    return infos
+
+
+def chart_files(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], infos: Mapping[str, ChartInfo],
+                cached: Mapping[str, Path], dataset: Dataset, translators: Mapping[str, Translator]
+                ) -> Iterable[tuple[str, str, bytes]]:
+    """(language, path under the language root, bytes) of every chart file to publish."""
+    for name, (spec, stat_ids) in plans.items():
+        info = infos[name]
+        yield spec.lang, info.path, cached[name].read_bytes()
+        stats = [dataset.statistics[s] for s in stat_ids]
+        yield spec.lang, info.csv_path, chart_csv(stats, dataset, translators[spec.lang])
