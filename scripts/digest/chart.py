@@ -132,7 +132,7 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
         entry = f"{producer} ({year})"
         if entry not in sources:
             sources.append(entry)
-    fonts = ("NanumGothic", "DejaVu Sans") if tr.lang.code == "ko" else ("DejaVu Sans", "NanumGothic")
+    fonts = ("NanumGothic",) if tr.lang.code == "ko" else ("DejaVu Sans",)
     return ChartSpec(chart_id, tr.lang.code, tr.text(title).value, tuple(panels),
                      tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
 

@@ -60,13 +60,16 @@ def year_text(year: int | str, translator: Translator) -> Text:
     return Text(str(year))
 
 
-def unknown_or(value: object, translator: Translator) -> Text:
-    """Metadata as text; the explicit 'unknown' of the dataset in the reader's language."""
+def unknown_or(value: object, translator: Translator, translate: bool = True) -> Text:
+    """Metadata as text; the explicit 'unknown' of the dataset in the reader's language.
+
+    ``translate=False`` is for proper names (producers, titles), which stay as published.
+    """
     if value == "unknown" or value is None:
         return translator.text(UNKNOWN)
     if isinstance(value, int) and not isinstance(value, bool):
         return Text(number(value, translator.lang.locale))
-    return translator.text(str(value))
+    return translator.text(str(value)) if translate else Text(str(value))
 
 
 def sentence_text(stat: Statistic, translator: Translator) -> tuple[Text, Text]:

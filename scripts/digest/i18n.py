@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import gettext
 import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -267,19 +268,26 @@ class Translator:
         return Text(singular if count == 1 else plural, True)
 
 
-def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path) -> dict[str, Translator]:
-    """Check and compile every catalog (cached by content hash); raise on any problem."""
+def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path
+                     ) -> tuple[dict[str, Translator], StatusReport]:
+    """Check and compile every catalog (cached by content hash); raise on any problem.
+
+    The status of each language is computed while compiling and cached beside the
+    ``.mo``, so a build never parses an unchanged ``.po`` again.
+    """
     template = build_template(dataset)
     template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in template)).encode()).hexdigest()
-    translators, problems = {}, []
+    translators, statuses, problems = {}, [], []
     for lang in config.languages:
         path = catalog_path(root, lang.code)
         if not path.exists():
             translators[lang.code] = Translator(lang, gettext.NullTranslations())
+            statuses.append(_language_status(lang.code, template, Catalog(locale=_babel_locale(lang))))
             continue
         key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
-        if not mo_path.exists():
+        status_path = mo_path.with_suffix(".status.json")
+        if not (mo_path.exists() and status_path.exists()):
             catalog, found = check_catalog(path, lang, template)
             problems += found
             if found:
@@ -288,8 +296,10 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
             buffer = BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
             mo_path.write_bytes(buffer.getvalue())
+            status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
         with mo_path.open("rb") as handle:
             translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle))
+        statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
     if problems:
         raise InputError(problems)
-    return translators
+    return translators, StatusReport(statuses)

@@ -186,7 +186,7 @@ class Renderer:
 
     def _attribution(self, stat: Statistic, ctx: PageContext) -> str:
         source = self.dataset.sources[stat.source]
-        producer = self.show(unknown_or(source.producer, self.translator))
+        producer = self.show(unknown_or(source.producer, self.translator, translate=False))
         year = self.show(year_text(stat.year, self.translator))
         href = self.link(ctx, "sources.md", f"source-{source.id}")
         return (f'<span class="digest-attribution">(<a href="{href}">{producer}</a>, '
@@ -213,7 +213,7 @@ class Renderer:
     def _sc_source(self, arg: str | None, ctx: PageContext) -> str:
         source = self.dataset.sources[arg or ""]
         href = self.link(ctx, "sources.md", f"source-{source.id}")
-        return f'<a href="{href}">{self.show(unknown_or(source.producer, self.translator))}</a>'
+        return f'<a href="{href}">{self.show(unknown_or(source.producer, self.translator, translate=False))}</a>'
 
     def _sc_count(self, arg: str | None, ctx: PageContext) -> str:
         n = {"figures": len(self.dataset.statistics), "sources": len(self.dataset.sources),
@@ -258,9 +258,9 @@ class Renderer:
 
     def _citation(self, stat: Statistic) -> str:
         source = self.dataset.sources[stat.source]
-        parts = [unknown_or(source.producer, self.translator).value,
-                 f"“{unknown_or(source.title, self.translator).value}”",
-                 unknown_or(source.year_published, self.translator).value.replace("\xa0", "")]
+        parts = [unknown_or(source.producer, self.translator, translate=False).value,
+                 f"“{unknown_or(source.title, self.translator, translate=False).value}”",
+                 unknown_or(source.year_published, self.translator, translate=False).value.replace("\xa0", "")]
         if source.url != UNKNOWN:
             parts.append(source.url)
         cite = ", ".join(parts) + ". " + self.translator.text(VIA).value + ": " + self.absolute(
@@ -278,7 +278,7 @@ class Renderer:
         sources = sorted({self.dataset.statistics[s].source for s in chart.statistics})
         links = ", ".join(
             f'<a href="{self.link(ctx, "sources.md", f"source-{sid}")}">'
-            f'{self.show(unknown_or(self.dataset.sources[sid].producer, self.translator))}</a>' for sid in sources)
+            f'{self.show(unknown_or(self.dataset.sources[sid].producer, self.translator, translate=False))}</a>' for sid in sources)
         head = f"<tr><th scope=\"col\">{self.t(FIGURE)}</th><th scope=\"col\">{self.t(VALUE)}</th>" \
                f"<th scope=\"col\">{self.t(YEAR)}</th><th scope=\"col\">{self.t(SOURCE)}</th></tr>"
         body = "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td><td>{esc(c)}</td><td>{esc(d)}</td></tr>"
@@ -301,13 +301,13 @@ class Renderer:
         url = (f'<a href="{esc(source.url)}" rel="nofollow noopener">{esc(source.url)}</a>'
                if source.url != UNKNOWN else self.t(UNKNOWN))
         rows = [
-            (PRODUCER, self.show(unknown_or(source.producer, tr))),
-            (TITLE, self.show(unknown_or(source.title, tr))),
-            (PUBLISHED, self.show(unknown_or(source.year_published, tr)).replace("\xa0", "")),
+            (PRODUCER, self.show(unknown_or(source.producer, tr, translate=False))),
+            (TITLE, self.show(unknown_or(source.title, tr, translate=False))),
+            (PUBLISHED, self.show(unknown_or(source.year_published, tr, translate=False)).replace("\xa0", "")),
             (FIELDWORK, self.show(unknown_or(source.fieldwork, tr))),
             (ADDRESS, url),
             (METHOD, self.show(unknown_or(source.method, tr))),
-            (SAMPLE, self.show(unknown_or(source.sample_size, tr))),
+            (SAMPLE, self.show(unknown_or(source.sample_size, tr, translate=False))),
             (GEOGRAPHY, self.show(unknown_or(source.geography, tr))),
             (POPULATION, self.show(unknown_or(source.population, tr))),
             (LICENCE, self.show(unknown_or(source.licence, tr))),
@@ -317,16 +317,16 @@ class Renderer:
         articles = []
         for article_id in source.via:
             article = self.dataset.articles[article_id]
-            title = self.show(unknown_or(article.title, tr))
+            title = self.show(unknown_or(article.title, tr, translate=False))
             title = f'<a href="{esc(article.url)}" rel="nofollow noopener">{title}</a>' if article.url != UNKNOWN else title
-            publisher = self.show(unknown_or(article.publisher, tr))
+            publisher = self.show(unknown_or(article.publisher, tr, translate=False))
             note = f" — {self.t(article.note)}" if article.note else ""
             articles.append(f'<li lang="{esc(article.language)}">{title} ({publisher}){note}</li>')
         rows.append((ARTICLE, "<ul>" + "".join(articles) + "</ul>"))
         figures = "".join(f"<li>{self._sentence_html(stat, ctx)}</li>" for stat in self.dataset.statistics_from(source.id))
         rows.append((FIGURES_WORD, f"<ul>{figures}</ul>"))
         table = "".join(f"<tr><th scope=\"row\">{self.t(label)}</th><td>{value}</td></tr>" for label, value in rows)
-        heading = self.show(unknown_or(source.producer, tr))
+        heading = self.show(unknown_or(source.producer, tr, translate=False))
         if source.title != UNKNOWN:
             heading += f": {esc(source.title)}"
         return (f'<section class="digest-source" id="source-{source.id}">\n<h2>{heading}</h2>\n'

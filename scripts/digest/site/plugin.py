@@ -1,0 +1,176 @@
+"""Stage 5, site: the MkDocs plugin that runs the pipeline inside ``mkdocs build``/``serve``.
+
+MkDocs events used, and why:
+
+- ``on_config``: load and validate dataset, config and catalogs, plan and render
+  the charts. mkdocs-static-i18n re-runs the whole build once per language on
+  the same plugin instance, so the results are cached by a fingerprint of the
+  inputs: one load per build, not one per language.
+- ``on_pre_build``: lint every page of every language *before* MkDocs cleans the
+  site folder, so bad input stops the build with the last good site intact.
+- ``on_page_markdown``: expand the shortcodes of a page in its language.
+- ``on_page_context``: tell the template which language's search index to use.
+- ``on_post_build``: write this language's charts and downloads; on the last pass
+  (the default language's, which encloses the others), split the shared search
+  index into one per language.
+- ``on_serve``: also watch ``stats/`` and ``site_config/``; ``content/`` is the
+  docs folder, which MkDocs watches already.
+
+Nothing here computes: the stages before (load, format, chart, render) do, and
+none of them imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from ..problems import InputError
+from ..pipeline import Pipeline, pipeline_for
+
+
+class DigestPluginConfig(base.Config):
+    """Options of the ``digest`` plugin in ``mkdocs.yml``."""
+
+    root = c.Type(str, default=".")
+    """Project folder holding ``stats/``, ``site_config/`` and ``content/``, relative to mkdocs.yml.
+
+    ```yaml
+    plugins:
+      - digest:
+          root: .
+    ```
+    """
+
+    cache_dir = c.Type(str, default=".cache")
+    """Where rendered charts and compiled catalogs are kept between builds (gitignored).
+
+    ```yaml
+    plugins:
+      - digest:
+          cache_dir: .cache
+    ```
+    """
+
+    workers = c.Optional(c.Type(int))
+    """Processes that render charts; default: one per core.
+
+    ```yaml
+    plugins:
+      - digest:
+          workers: 2
+    ```
+    """
+
+
+class DigestPlugin(BasePlugin[DigestPluginConfig]):
+    """Runs load → format → chart → render for MkDocs, once per build."""
+
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
+        # Languages whose pass has started and not ended: the i18n plugin nests the
+        # other languages' builds inside the default language's post-build step.
+        self._passes: list[str] = []
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return (Path(config.config_file_path).parent / self.config.root).resolve()
+
+    def _language(self, config: MkDocsConfig) -> str:
+        """The language being built; the i18n plugin says None before its first pass starts."""
+        i18n = config.plugins.get("i18n")
+        current = getattr(i18n, "current_language", None)
+        assert self.pipeline is not None
+        return current or self.pipeline.config.default.code
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = self._root(config)
+        try:
+            self.pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+        except InputError as err:
+            raise PluginError(_message(err)) from None
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        assert self.pipeline is not None
+        self._passes.append(self._language(config))
+        try:
+            self.pipeline.check_pages()
+        except InputError as err:
+            raise PluginError(_message(err)) from None
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.pipeline is not None
+        lang = self._language(config)
+        try:
+            return self.pipeline.render_page(markdown, lang, _page_path(page.file.src_uri, self.pipeline.languages))
+        except InputError as err:
+            raise PluginError(_message(err)) from None
+
+    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        assert self.pipeline is not None
+        lang = self._language(config)
+        context["digest_lang_prefix"] = "" if lang == self.pipeline.config.default.code else f"{lang}/"
+        return context
+
+    @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.pipeline is not None
+        site_dir = Path(config.site_dir)
+        lang = self._passes.pop() if self._passes else self._language(config)
+        self.pipeline.write_language_files(site_dir, lang)
+        if not self._passes:  # the outermost pass ends last, when every language is written
+            split_search_index(site_dir, self.pipeline.languages, self.pipeline.config.default.code)
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        root = self._root(config)
+        for folder in ("stats", "site_config", "scripts/digest"):
+            if (root / folder).exists():
+                server.watch(str(root / folder))
+        return server
+
+
+def _message(err: InputError) -> str:
+    lines = [str(p) for p in err.problems]
+    return f"{len(lines)} problem(s) in the input; nothing was written:\n" + "\n".join(lines)
+
+
+def _page_path(src_uri: str, languages: list[str]) -> str:
+    """content/da/topics/x.md is "da/topics/x.md" to MkDocs; the renderer wants "topics/x.md"."""
+    first, _, rest = src_uri.partition("/")
+    return rest if first in languages and rest else src_uri
+
+
+def split_search_index(site_dir: Path, languages: list[str], default: str) -> None:
+    """One search index per language, so a reader searches only their own language's pages.
+
+    mkdocs-static-i18n merges all languages into one index; the page template points
+    each language at ``<lang>/search/search_index.json`` instead (see overrides/main.html).
+    """
+    index_path = site_dir / "search" / "search_index.json"
+    if not index_path.exists():
+        return
+    merged = json.loads(index_path.read_text(encoding="utf-8"))
+    others = [code for code in languages if code != default]
+    for code in languages:
+        prefix = "" if code == default else f"{code}/"
+        if code == default:
+            docs = [d for d in merged["docs"] if not any(d["location"].startswith(f"{o}/") for o in others)]
+        else:
+            docs = [dict(d, location=d["location"][len(prefix):]) for d in merged["docs"] if d["location"].startswith(prefix)]
+        index = {"config": dict(merged["config"], lang=[_lunr_language(code)]), "docs": docs}
+        target = site_dir / prefix / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+
+def _lunr_language(code: str) -> str:
+    return {"no": "no"}.get(code, code)
