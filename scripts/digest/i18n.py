@@ -93,6 +93,8 @@ def build_template(dataset: Dataset) -> Catalog:
             existing.auto_comments.append(comment)
         else:
             template.add(message_id, auto_comments=[comment])
+    for message in template:
+        message.flags.discard("python-format")  # "74 % of" is prose, not a %-format string
     return template
 
 
@@ -107,6 +109,8 @@ def update_catalogs(root: Path, only: Iterable[str] | None = None) -> list[str]:
         path = catalog_path(root, lang.code)
         catalog = _read(path, lang) if path.exists() else _new_catalog(lang)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        for message in catalog:
+            message.flags.discard("python-format")
         catalog.creation_date = catalog.revision_date = _FIXED_DATE
         catalog.fuzzy = False
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -102,9 +102,11 @@ def check_dataset(stats_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     """Return the dataset (None if any error) and all problems, warnings included."""
     problems: list[Problem] = []
     located: dict[str, list[Located]] = {}
+    invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for kind in KINDS:
-        located[kind] = list(_read_kind(stats_dir, kind, problems))
-    problems += _cross_check(located)
+        located[kind] = list(_read_kind(stats_dir, kind, problems, invalid[kind]))
+    problems += _cross_check(located, invalid)
+    problems.sort(key=lambda p: (p.file, p.line or 0))
     if errors_only(problems):
         return None, problems
     by_id = {kind: {item.record.id: item.record for item in items} for kind, items in located.items()}
@@ -119,7 +121,8 @@ def dataset_files(stats_dir: Path, kind: str) -> list[Path]:
     return [f for f in files if f.exists()]
 
 
-def _read_kind(stats_dir: Path, kind: str, problems: list[Problem]) -> Iterator[Located]:
+def _read_kind(stats_dir: Path, kind: str, problems: list[Problem], invalid: set[str]) -> Iterator[Located]:
+    """Valid records of one kind; ids of invalid ones go to ``invalid`` so they cause no second error."""
     files = dataset_files(stats_dir, kind)
     if not files:
         problems.append(Problem(f"{stats_dir.name}/{kind}.yaml", None, None, None, "file is missing"))
@@ -129,6 +132,8 @@ def _read_kind(stats_dir: Path, kind: str, problems: list[Problem]) -> Iterator[
             record = _validate_record(kind, raw, shown, line, problems)
             if record is not None:
                 yield Located(record, shown, line)
+            elif isinstance(raw.get("id"), str):
+                invalid.add(raw["id"])
 
 
 def _display(path: Path, stats_dir: Path) -> str:
@@ -218,15 +223,18 @@ def _explain(error: Mapping[str, Any]) -> str:
     return f"{error['msg']}{shown}"
 
 
-def _cross_check(located: dict[str, list[Located]]) -> list[Problem]:
-    """Rules that need more than one record: ids, references, years, unused sources."""
+def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]) -> list[Problem]:
+    """Rules that need more than one record: ids, references, years, unused sources.
+
+    A reference to a record that exists but has errors of its own is not reported again.
+    """
     problems: list[Problem] = []
     for kind, items in located.items():
         counts = Counter(item.record.id for item in items)
         for item in items:
             if counts[item.record.id] > 1:
                 problems.append(Problem(item.file, item.line, item.record.id, "id", f"duplicate {kind[:-1]} id"))
-    ids = {kind: {item.record.id for item in items} for kind, items in located.items()}
+    ids = {kind: {item.record.id for item in items} | invalid[kind] for kind, items in located.items()}
     sources = {item.record.id: item.record for item in located["sources"]}
     for item in located["sources"]:
         for article in item.record.via:
@@ -247,7 +255,7 @@ def _cross_check(located: dict[str, list[Located]]) -> list[Problem]:
                 )
     used = {item.record.source for item in located["statistics"]}
     for item in located["sources"]:
-        if item.record.id not in used:
+        if item.record.id not in used and not invalid["statistics"]:
             problems.append(Problem(item.file, item.line, item.record.id, None, "source is not used by any statistic",
                                     severity="warning"))
     return problems

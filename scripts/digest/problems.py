@@ -23,12 +23,8 @@ class Problem:
 
     def __str__(self) -> str:
         place = self.file if self.line is None else f"{self.file}:{self.line}"
-        parts = [place, self.severity]
-        if self.record:
-            parts.append(f"id={self.record}")
-        if self.field:
-            parts.append(f"field={self.field}")
-        return " ".join(parts[:1]) + ": " + " ".join(parts[1:]) + f": {self.message}"
+        where = " ".join(part for part in (self.record and f"id={self.record}", self.field and f"field={self.field}") if part)
+        return f"{place}: {self.severity}: " + (f"{where}: " if where else "") + self.message
 
 
 class InputError(Exception):

@@ -39,6 +39,7 @@ SHORTCODES: dict[str, str] = {
     "stat": "`[[stat ID]]` inline: the figure in the page's locale, its year, and a link to its source.",
     "sentence": "`[[sentence ID]]` inline: the figure's canonical sentence, translated, with the figure in it.",
     "source": "`[[source ID]]` inline: the producer's name, linked to the source on the sources page.",
+    "sample": "`[[sample ID]]` inline: the number of respondents of a source, in the page's locale.",
     "count": "`[[count figures]]`, `[[count sources]]`, `[[count topics]]`, `[[count old-data-years]]` inline: "
              "how many there are; the last is the age after which a figure is marked as old data.",
     "updated": "`[[updated]]` inline: the date of the dataset's last change, in the page's locale.",
@@ -53,7 +54,7 @@ SHORTCODES: dict[str, str] = {
     "status": "`[[status]]` block: translation status of every language.",
 }
 BLOCK = {"headlines", "topics", "figures", "chart", "sources", "caveats", "downloads", "status"}
-_NEEDS_ARG = {"stat", "sentence", "source", "count", "figures", "chart"}
+_NEEDS_ARG = {"stat", "sentence", "source", "sample", "count", "figures", "chart"}
 
 SHORTCODE = re.compile(r"\[\[\s*([a-z]+)(?:\s+([a-z0-9-]+))?\s*\]\]")
 _OPEN = re.compile(r"\[\[")
@@ -66,6 +67,7 @@ _MD_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|~^=:$"})
 PAGES = ("index.md", "good-and-bad-service.md", "sources.md", "about.md")  # plus topics/<id>.md
 
 CITE = N_("Cite this figure")
+QUOTED = N_("“{title}”")
 CAVEAT = N_("Caveat")
 VIA = N_("Via")
 YEAR = N_("Year")
@@ -177,7 +179,8 @@ class Renderer:
     def _old_marker(self, stat: Statistic) -> str:
         if not self.is_old(stat):
             return ""
-        return f' <span class="digest-old" title="{esc(self.translator.text(OLD_DATA_TITLE).value)}">{self.t(OLD_DATA)}</span>'
+        title = esc(self.translator.text(OLD_DATA_TITLE).value)
+        return f', <span class="digest-old" title="{title}">{self.t(OLD_DATA)}</span>'
 
     def _value_html(self, stat: Statistic, ctx: PageContext) -> str:
         value = value_text(stat, self.translator)
@@ -190,7 +193,7 @@ class Renderer:
         year = self.show(year_text(stat.year, self.translator))
         href = self.link(ctx, "sources.md", f"source-{source.id}")
         return (f'<span class="digest-attribution">(<a href="{href}">{producer}</a>, '
-                f'<span class="digest-year">{year}</span>){self._old_marker(stat)}</span>')
+                f'<span class="digest-year">{year}</span>{self._old_marker(stat)})</span>')
 
     def _sentence_html(self, stat: Statistic, ctx: PageContext) -> str:
         template, _ = sentence_text(stat, self.translator)
@@ -214,6 +217,9 @@ class Renderer:
         source = self.dataset.sources[arg or ""]
         href = self.link(ctx, "sources.md", f"source-{source.id}")
         return f'<a href="{href}">{self.show(unknown_or(source.producer, self.translator, translate=False))}</a>'
+
+    def _sc_sample(self, arg: str | None, ctx: PageContext) -> str:
+        return self.show(unknown_or(self.dataset.sources[arg or ""].sample_size, self.translator))
 
     def _sc_count(self, arg: str | None, ctx: PageContext) -> str:
         n = {"figures": len(self.dataset.statistics), "sources": len(self.dataset.sources),
@@ -258,9 +264,10 @@ class Renderer:
 
     def _citation(self, stat: Statistic) -> str:
         source = self.dataset.sources[stat.source]
-        parts = [unknown_or(source.producer, self.translator, translate=False).value,
-                 f"“{unknown_or(source.title, self.translator, translate=False).value}”",
-                 unknown_or(source.year_published, self.translator, translate=False).value.replace("\xa0", "")]
+        parts = [unknown_or(source.producer, self.translator, translate=False).value]
+        if source.title != UNKNOWN:
+            parts.append(self.translator.text(QUOTED).value.format(title=source.title))
+        parts.append(year_text(source.year_published, self.translator).value)
         if source.url != UNKNOWN:
             parts.append(source.url)
         cite = ", ".join(parts) + ". " + self.translator.text(VIA).value + ": " + self.absolute(
@@ -303,7 +310,7 @@ class Renderer:
         rows = [
             (PRODUCER, self.show(unknown_or(source.producer, tr, translate=False))),
             (TITLE, self.show(unknown_or(source.title, tr, translate=False))),
-            (PUBLISHED, self.show(unknown_or(source.year_published, tr, translate=False)).replace("\xa0", "")),
+            (PUBLISHED, self.show(year_text(source.year_published, tr))),
             (FIELDWORK, self.show(unknown_or(source.fieldwork, tr))),
             (ADDRESS, url),
             (METHOD, self.show(unknown_or(source.method, tr))),
@@ -401,6 +408,7 @@ def _reference_problem(name: str, arg: str | None, dataset: Dataset) -> str | No
         return f"`[[{name}]]` takes no id"
     known = {
         "stat": dataset.statistics, "sentence": dataset.statistics, "source": dataset.sources,
+        "sample": dataset.sources,
         "figures": dataset.topics, "chart": {**dataset.topics, "headline": None},
         "count": {"figures": 0, "sources": 0, "topics": 0, "old-data-years": 0},
     }.get(name)

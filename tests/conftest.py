@@ -1,0 +1,64 @@
+"""Shared fixtures: the real project, scratch copies of it, and one built site per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+INPUTS = ("mkdocs.yml", "stats", "content", "site_config")
+LANGS = ("sv", "da", "no", "ko")
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def copy_project(target: Path) -> Path:
+    """A scratch copy of everything an editor or translator can change (not .venv, not site/)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    cache = ROOT / ".cache" / "charts"
+    if cache.is_dir():  # reuse rendered charts: same bytes, much faster tests
+        shutil.copytree(cache, target / ".cache" / "charts")
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `digest` command as a user would, capturing what they would see."""
+    return subprocess.run([sys.executable, "-m", "digest.cli", "--root", str(root), *args],
+                          cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+
+
+def build(root: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    args = ["build"] + (["--site-dir", str(site_dir)] if site_dir else [])
+    return run_cli(root, *args)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once (strict) for all tests that read HTML."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    result = build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def page_paths(site: Path, lang: str) -> list[Path]:
+    base = site if lang == LANGS[0] else site / lang
+    skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
+    return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
