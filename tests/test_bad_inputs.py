@@ -211,17 +211,35 @@ STATS, SOURCES, ARTICLES, TOPICS = ("stats/statistics.yaml", "stats/sources.yaml
                                     "stats/topics.yaml")
 
 
-def field_case(case_id: str, kind: str, name: str, value: str | None, message: str, *,
-               at: str | None = None, record: str | None = None, show_field: bool = True) -> None:
-    """One field of an appended record set to ``value`` (None: removed)."""
+def field_case(case_id: str, kind: str, changes: dict[str, str | None], message: str, *,
+               line: str | None = "", field: str | None = "", record: str | None = "",
+               extra: list[tuple[str, str]] | None = None) -> None:
+    """The appended record of ``kind`` with ``changes`` (None removes a field) and ``extra`` lines.
+
+    Expected in the output: the file and ``line`` (a field's line; None: the record's
+    first line; default: the first changed field's), ``id=record`` (default: the
+    record's id; None: no id expected), ``field=field`` (default: the first changed
+    field; None: none expected) and ``message``.
+    """
+    first = next(iter(changes)) if changes else extra[0][0]  # type: ignore[index]
 
     def mutate(t: Template, root: Path) -> Expect:
-        replace_record(t, root, kind, {name: value})
-        line = t.line(kind, at or name) if value is not None or at else t.start[kind]
-        rec = record or dict(t.fields[kind])["id"] if name != "id" else (record or value)
-        expect = [f"stats/{kind}.yaml:{line}:", f"id={rec}", message]
-        if show_field:
-            expect.append(f"field={name}")
+        replace_record(t, root, kind, changes, extra)
+        names = [k for k, _ in t.fields[kind]]
+        where = first if line == "" else line
+        if where is None or (where in changes and changes[where] is None):
+            number = t.start[kind]
+        elif where in names:
+            number = t.line(kind, where)
+        else:  # an extra line: after the record's own fields
+            number = t.start[kind] + len(names) + [k for k, _ in extra or []].index(where)
+        rec = dict(t.fields[kind])["id"] if record == "" else record
+        expect: Expect = [f"stats/{kind}.yaml:{number}:", message]
+        if rec is not None:
+            expect.append(f"id={rec}")
+        shown_field = first if field == "" else field
+        if shown_field is not None:
+            expect.append(f"field={shown_field}")
         return expect
 
     case(case_id)(mutate)
@@ -317,58 +335,79 @@ def _(t: Template, root: Path) -> Expect:
 
 
 # --- dataset: fields of one record ------------------------------------------------------
+# The appended records are `zz-bad-input` (statistics), `zz-bad-source` (sources) and
+# `zz-bad-article` (articles); each case breaks one thing in one of them.
 
-field_case("stat-missing-required-population", "statistics", "population", None, "required field is missing")
-field_case("stat-missing-value-and-range", "statistics", "value", None, "`value` (or `low` and `high`) is required",
-           show_field=False)
-
-
-@case("stat-unknown-extra-field")
-def _(t: Template, root: Path) -> Expect:
-    replace_record(t, root, "statistics", extra=[("colour", "red")])
-    line = t.start["statistics"] + len(t.fields["statistics"])
-    return [f"stats/statistics.yaml:{line}:", f"id={STAT_ID}", "field=colour", "unknown field"]
-
-
-field_case("stat-value-81-percent-sign", "statistics", "value", '"81%"', "expected a plain number")
-field_case("stat-value-letter-l", "statistics", "value", "8l", "expected a plain number")
-field_case("stat-year-question-mark", "statistics", "year", '"2018?"', "whole number")
-field_case("stat-year-circa", "statistics", "year", "circa 2018", "got 'circa 2018'")
-field_case("source-sample-size-many", "sources", "sample_size", "many", "got 'many'")
-field_case("source-year-published-text", "sources", "year_published", '"2015?"', "whole number")
-field_case("stat-percent-120", "statistics", "value", "120", "a percent must lie between 0 and 100",
-           at="id", show_field=False)
-field_case("stat-percent-negative", "statistics", "value", "-5", "a percent must lie between 0 and 100",
-           at="id", show_field=False)
-field_case("stat-value-infinite", "statistics", "value", ".inf", "", at="id", show_field=False)
-field_case("stat-value-not-a-number", "statistics", "value", ".nan", "", at="id", show_field=False)
-
-
-@case("stat-range-low-above-high")
-def _(t: Template, root: Path) -> Expect:
-    replace_record(t, root, "statistics", {"value": None}, extra=[("low", "90"), ("high", "10")])
-    return [f"stats/statistics.yaml:{t.start['statistics']}:", f"id={STAT_ID}", "low (90) greater than high (10)"]
-
-
-@case("stat-range-only-low")
-def _(t: Template, root: Path) -> Expect:
-    replace_record(t, root, "statistics", {"value": None}, extra=[("low", "10")])
-    return [f"stats/statistics.yaml:{t.start['statistics']}:", f"id={STAT_ID}", "a range needs both `low` and `high`"]
-
-
-@case("stat-value-and-range")
-def _(t: Template, root: Path) -> Expect:
-    replace_record(t, root, "statistics", extra=[("low", "10"), ("high", "20")])
-    return [f"stats/statistics.yaml:{t.start['statistics']}:", f"id={STAT_ID}", "not both"]
-
-
-field_case("stat-unknown-unit", "statistics", "unit", "percentage", "expected 'percent'")
-field_case("stat-unknown-topic", "statistics", "topic", "no-such-topic", "unknown topic id 'no-such-topic'",
-           at="id")
-field_case("stat-unknown-source", "statistics", "source", "no-such-source", "unknown source id 'no-such-source'",
-           at="id")
-field_case("source-unknown-article-in-via", "sources", "via", "[no-such-article]",
-           "unknown article id 'no-such-article'", at="id")
+field_case("stat-missing-required-population", "statistics", {"population": None}, "required field is missing")
+field_case("source-missing-required-producer", "sources", {"producer": None}, "required field is missing")
+field_case("stat-missing-value-and-range", "statistics", {"value": None},
+           "`value` (or `low` and `high`) is required", field=None)
+field_case("stat-unknown-extra-field", "statistics", {}, "unknown field", extra=[("colour", "red")])
+field_case("source-misspelt-field", "sources", {}, "unknown field", extra=[("smaple_size", "12")])
+field_case("stat-value-81-percent-sign", "statistics", {"value": '"81%"'}, "expected a plain number")
+field_case("stat-value-letter-l", "statistics", {"value": "8l"}, "expected a plain number")
+field_case("stat-value-quoted-number", "statistics", {"value": '"81"'}, "expected a plain number")
+field_case("stat-year-question-mark", "statistics", {"year": '"2018?"'}, "got '2018?'")
+field_case("stat-year-circa", "statistics", {"year": "circa 2018"}, "got 'circa 2018'")
+field_case("source-sample-size-many", "sources", {"sample_size": "many"}, "got 'many'")
+field_case("source-year-published-question-mark", "sources", {"year_published": '"2015?"'}, "got '2015?'")
+field_case("source-accessed-not-a-date", "sources", {}, "expected a date written YYYY-MM-DD",
+           extra=[("accessed", "last week")])
+field_case("stat-percent-120", "statistics", {"value": "120"}, "a percent must lie between 0 and 100",
+           line=None, field=None)
+field_case("stat-percent-negative", "statistics", {"value": "-5"}, "a percent must lie between 0 and 100",
+           line=None, field=None)
+field_case("stat-value-infinite", "statistics", {"value": ".inf", "unit": "people"}, "", line=None, field=None)
+field_case("stat-value-not-a-number", "statistics", {"value": ".nan", "unit": "count"}, "", line=None, field=None)
+field_case("stat-range-low-above-high", "statistics", {"value": None}, "low (90) greater than high (10)",
+           line=None, field=None, extra=[("low", "90"), ("high", "10")])
+field_case("stat-range-only-low", "statistics", {"value": None}, "a range needs both `low` and `high`",
+           line=None, field=None, extra=[("low", "10")])
+field_case("stat-value-and-range", "statistics", {}, "not both", line=None, field=None,
+           extra=[("low", "10"), ("high", "20")])
+field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'")
+field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'",
+           line=None)
+field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'",
+           line=None)
+field_case("source-unknown-article-in-via", "sources", {"via": "[no-such-article]"},
+           "unknown article id 'no-such-article'", line=None)
+field_case("source-via-empty", "sources", {"via": "[]"}, "")
+field_case("stat-id-dot-dot-slash", "statistics", {"id": "../../etc/passwd"}, "expected an id of lowercase letters",
+           record="../../etc/passwd")
+field_case("stat-id-slash", "statistics", {"id": "topics/evil"}, "expected an id of lowercase letters",
+           record="topics/evil")
+field_case("stat-id-uppercase", "statistics", {"id": "ZZ-Bad-Input"}, "expected an id of lowercase letters",
+           record="ZZ-Bad-Input")
+field_case("stat-id-spaces", "statistics", {"id": "zz bad input"}, "expected an id of lowercase letters",
+           record="zz bad input")
+field_case("stat-id-a-number", "statistics", {"id": "12345"}, "expected text", record=None)
+field_case("source-id-underscore", "sources", {"id": "zz_bad_source"}, "expected an id of lowercase letters",
+           record="zz_bad_source")
+field_case("source-url-javascript", "sources", {"url": '"javascript:alert(1)"'}, "expected an http(s) URL")
+field_case("source-url-data", "sources", {"url": '"data:text/html,<script>alert(1)</script>"'},
+           "expected an http(s) URL")
+field_case("article-url-file", "articles", {"url": "file:///etc/passwd"}, "expected an http(s) URL")
+field_case("article-url-javascript-mixed-case", "articles", {"url": "JavaScript:alert(1)"}, "expected an http(s) URL")
+field_case("stat-year-in-future", "statistics", {"year": "2999"}, "expected a year between 1900 and")
+field_case("source-year-in-future", "sources", {"year_published": "2999"}, "expected a year between 1900 and")
+field_case("stat-year-after-source-published", "statistics", {"year": "2016"},
+           "year 2016 is after the source was published (2015)", line=None)
+field_case("stat-currency-without-code", "statistics", {"unit": "currency"}, "needs a `currency` code",
+           line=None, field=None)
+field_case("stat-currency-code-lowercase", "statistics", {"unit": "currency"}, "has characters that are not allowed",
+           line="currency", field="currency", extra=[("currency", "usd")])
+field_case("stat-sentence-without-placeholder", "statistics", {"sentence": "Testers agree."},
+           "expected exactly one `{value}` placeholder")
+field_case("stat-sentence-two-placeholders", "statistics", {"sentence": '"{value} of testers agree, {value} do not."'},
+           "expected exactly one `{value}` placeholder")
+field_case("stat-sentence-other-brace", "statistics", {"sentence": '"{value} of {people} agree."'},
+           "no other braces")
+field_case("stat-sentence-with-digit", "statistics", {"sentence": '"{value} of 500 testers agree."'},
+           "expected no digits outside `{value}`")
+field_case("stat-label-too-long", "statistics", {"label": "x" * 71}, "70")
+field_case("stat-headline-not-bool", "statistics", {}, "expected true or false", extra=[("headline", "maybe")])
+field_case("article-language-word", "articles", {"language": "Swedish"}, "has characters that are not allowed")
 
 
 @case("stat-duplicate-id")
@@ -380,30 +419,289 @@ def _(t: Template, root: Path) -> Expect:
             f"id={STAT_ID} field=id: duplicate statistic id"]
 
 
-field_case("stat-id-dot-dot-slash", "statistics", "id", "../../etc/passwd", "expected an id of lowercase letters")
-field_case("stat-id-slash", "statistics", "id", "topics/evil", "expected an id of lowercase letters")
-field_case("stat-id-uppercase", "statistics", "id", "ZZ-Bad-Input", "expected an id of lowercase letters")
-field_case("stat-id-spaces", "statistics", "id", "zz bad input", "expected an id of lowercase letters")
-field_case("stat-id-number", "statistics", "id", "12345", "", record=None)
-field_case("source-url-javascript", "sources", "url", '"javascript:alert(1)"', "expected an http(s) URL")
-field_case("source-url-data", "sources", "url", '"data:text/html,<script>alert(1)</script>"', "expected an http(s) URL")
-field_case("article-url-file", "articles", "url", "file:///etc/passwd", "expected an http(s) URL")
-field_case("article-url-javascript-mixed-case", "articles", "url", '" JavaScript:alert(1)"', "expected an http(s) URL")
-field_case("stat-year-in-future", "statistics", "year", "2999", "expected a year between 1900 and")
-field_case("source-year-in-future", "sources", "year_published", "2999", "expected a year between 1900 and")
-field_case("stat-year-after-source-published", "statistics", "year", "2015",  # the source says 2015: use 2015 → fine
-           "", at="id", show_field=False)
-field_case("stat-currency-without-code", "statistics", "unit", "currency", "needs a `currency` code",
-           at="id", show_field=False)
-field_case("stat-currency-code-lowercase", "statistics", "unit", "currency", "", at="id", show_field=False)
-field_case("stat-sentence-without-placeholder", "statistics", "sentence", "Testers agree.",
-           "expected exactly one `{value}` placeholder")
-field_case("stat-sentence-two-placeholders", "statistics", "sentence", '"{value} of testers agree, {value} do not."',
-           "expected exactly one `{value}` placeholder")
-field_case("stat-sentence-other-brace", "statistics", "sentence", '"{value} of {people} agree."',
-           "no other braces")
-field_case("stat-sentence-with-digit", "statistics", "sentence", '"{value} of 500 testers agree."',
-           "expected no digits outside `{value}`")
-field_case("stat-label-too-long", "statistics", "label", "x" * 71, "")
-field_case("stat-headline-not-bool", "statistics", "unit", "percent", "", at="id", show_field=False)
-field_case("article-language-word", "articles", "language", "Swedish", "has characters that are not allowed")
+@case("source-duplicate-id-across-files")
+def _(t: Template, root: Path) -> Expect:
+    (root / "stats" / "sources").mkdir()
+    (root / "stats" / "sources" / "more.yaml").write_text(_block(t.fields["sources"]), encoding="utf-8")
+    return [f"stats/sources.yaml:{t.start['sources']}:", "stats/sources/more.yaml:1:", "duplicate source id"]
+
+
+# --- translations -------------------------------------------------------------------------
+
+DA_PO = "content/da/LC_MESSAGES/digest.po"
+
+
+def _po_entry(root: Path, msgid_pattern: str) -> tuple[str, str, int, int]:
+    """The first translated entry whose msgid matches: (msgid, msgstr, msgid line, msgstr line)."""
+    text = (root / DA_PO).read_text(encoding="utf-8")
+    for match in re.finditer(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)+)"$', text, re.MULTILINE):
+        if re.search(msgid_pattern, match.group(1)):
+            first = text.count("\n", 0, match.start()) + 1
+            return match.group(1), match.group(2), first, first + 1
+    raise AssertionError(f"no translated entry matching {msgid_pattern!r} in {DA_PO}")
+
+
+def _set_msgstr(root: Path, msgid_pattern: str, change: Callable[[str], str]) -> Expect:
+    msgid, msgstr, id_line, str_line = _po_entry(root, msgid_pattern)
+    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr "{change(msgstr)}"')
+    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+
+
+@case("po-syntax-unterminated-string")
+def _(t: Template, root: Path) -> Expect:
+    msgid, msgstr, _, str_line = _po_entry(root, r".")
+    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr "{msgstr}')
+    return [DA_PO, "cannot read catalog"]
+
+
+@case("po-syntax-garbage-line")
+def _(t: Template, root: Path) -> Expect:
+    path = root / DA_PO
+    path.write_text(path.read_text(encoding="utf-8") + "\nthis is not a po line\n", encoding="utf-8")
+    return [DA_PO, "cannot read catalog"]
+
+
+@case("po-msgstr-drops-value")
+def _(t: Template, root: Path) -> Expect:
+    return _set_msgstr(root, r"\{value\}", lambda s: s.replace("{value}", "mange")) + [
+        "field=msgstr", "placeholders none do not match the original's ['{value}']"]
+
+
+@case("po-msgstr-adds-n")
+def _(t: Template, root: Path) -> Expect:
+    return _set_msgstr(root, r"\{value\}", lambda s: s + " {n}") + ["field=msgstr", "'{n}'"]
+
+
+@case("po-msgstr-adds-other")
+def _(t: Template, root: Path) -> Expect:
+    return _set_msgstr(root, r"\{value\}", lambda s: s + " {other}") + ["field=msgstr", "'{other}'"]
+
+
+@case("po-msgstr-empty-braces")
+def _(t: Template, root: Path) -> Expect:
+    # The range pattern is filled with str.format(low=…, high=…): "{}" there is not a name.
+    return _set_msgstr(root, r"^\{low\}", lambda s: s + " {}") + ["field=msgstr"]
+
+
+@case("po-msgstr-lone-brace")
+def _(t: Template, root: Path) -> Expect:
+    return _set_msgstr(root, r"^\{low\}", lambda s: s + " {") + ["field=msgstr"]
+
+
+@case("po-msgstr-attribute-access")
+def _(t: Template, root: Path) -> Expect:
+    # Same names as the original, so a name-only comparison passes; str.format would then
+    # read an attribute of the formatted number.
+    return _set_msgstr(root, r"^\{low\}", lambda s: "{low.__class__}–{high}") + ["field=msgstr"]
+
+
+@case("po-unknown-msgid-translated")
+def _(t: Template, root: Path) -> Expect:
+    path = root / DA_PO
+    text = path.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    path.write_text(text + '\nmsgid "No such string in the dataset"\nmsgstr "Ingen sådan tekst"\n', encoding="utf-8")
+    return [f"{DA_PO}:{line}:", "field=msgid", "unknown message id 'No such string in the dataset'"]
+
+
+@case("po-latin1-bytes")
+def _(t: Template, root: Path) -> Expect:
+    path = root / DA_PO
+    path.write_bytes(path.read_bytes() + b'\nmsgid "No such string"\nmsgstr "S\xe5dan"\n')
+    return [DA_PO]
+
+
+# --- prose -----------------------------------------------------------------------------
+
+PAGE = "content/da/about.md"
+
+
+def prose_case(case_id: str, line_text: str, *expect: str) -> None:
+    def mutate(t: Template, root: Path) -> Expect:
+        line = append_line(root, PAGE, line_text)
+        return [f"{PAGE}:{line}:", *expect]
+
+    case(case_id)(mutate)
+
+
+prose_case("md-unknown-stat-id", "Se [[stat no-such-figure]] her.", "id=no-such-figure", "field=stat",
+           "unknown id 'no-such-figure'")
+prose_case("md-unknown-shortcode", "Se [[foo x]] her.", "field=foo", "unknown shortcode `foo`")
+prose_case("md-unclosed-shortcode", f"Se [[stat {STAT_ID} her.", "field=shortcode", "unclosed shortcode")
+prose_case("md-stray-closing-brackets", "Se her ]] og der.", "field=shortcode", "malformed")
+prose_case("md-block-shortcode-with-text", "Her er alle: [[headlines]]", "field=headlines", "must stand alone")
+prose_case("md-stat-without-id", "Se [[stat]] her.", "field=stat", "needs an id")
+prose_case("md-updated-with-id", "Se [[updated x]] her.", "field=updated", "takes no id")
+prose_case("md-digit-in-prose", "Hele 81 % af kunderne er glade.", "field=number", "number typed by hand")
+prose_case("md-raw-html-script", "<script>alert('x')</script>", "field=html", "raw HTML")
+prose_case("md-raw-html-img-onerror", "Se <img src=x onerror=alert(document.domain)> her.", "field=html", "raw HTML")
+prose_case("md-javascript-link", "Se [her](javascript:alert(document.domain)).", "field=link", "'javascript:alert")
+prose_case("md-javascript-link-angle", "Se [her](<javascript:alert(document.domain)>).", "field=link",
+           "not allowed")
+prose_case("md-data-image", "![x](data:image/svg+xml,abc)", "field=link", "not allowed")
+prose_case("md-chart-unknown-topic", "[[chart no-such-topic]]", "field=chart", "unknown id 'no-such-topic'")
+
+
+@case("md-missing-page-in-one-language")
+def _(t: Template, root: Path) -> Expect:
+    (root / PAGE).unlink()
+    return [PAGE, "page is missing"]
+
+
+@case("md-latin1-page")
+def _(t: Template, root: Path) -> Expect:
+    path = root / PAGE
+    path.write_bytes(path.read_bytes() + b"\nS\xe5dan.\n")
+    return [PAGE, "not valid UTF-8"]
+
+
+# --- configuration -------------------------------------------------------------------
+
+CONFIG = "site_config/digest.yaml"
+
+
+@case("config-broken-yaml")
+def _(t: Template, root: Path) -> Expect:
+    line = edit(root, CONFIG, "  - code: sv", "  - code: [sv")
+    return [re.compile(rf"{re.escape(CONFIG)}:\d+: error"), "cannot be read"]
+
+
+@case("config-unknown-option")
+def _(t: Template, root: Path) -> Expect:
+    path = root / CONFIG
+    path.write_text(path.read_text(encoding="utf-8") + "\nold_data_afer_years: 5\n", encoding="utf-8")
+    return [CONFIG, "field=old_data_afer_years", "Extra inputs are not permitted"]
+
+
+@case("config-language-code-invalid")
+def _(t: Template, root: Path) -> Expect:
+    edit(root, CONFIG, "code: da", "code: DK")
+    return [CONFIG, "field=languages.1.code"]
+
+
+@case("config-language-code-path")
+def _(t: Template, root: Path) -> Expect:
+    edit(root, CONFIG, "code: da", 'code: "../da"')
+    return [CONFIG, "field=languages.1.code"]
+
+
+@case("config-locale-unknown-to-babel")
+def _(t: Template, root: Path) -> Expect:
+    edit(root, CONFIG, "locale: da_DK", "locale: xx_XX")
+    return [CONFIG, "locale"]
+
+
+@case("config-site-url-javascript")
+def _(t: Template, root: Path) -> Expect:
+    path = root / CONFIG
+    text = re.sub(r"(?m)^site_url:.*$", "site_url: javascript:alert(1)//", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    return [CONFIG, "field=site_url", "expected an http(s) URL"]
+
+
+@case("config-empty-file")
+def _(t: Template, root: Path) -> Expect:
+    (root / CONFIG).write_text("", encoding="utf-8")
+    return [CONFIG]
+
+
+@case("config-file-missing")
+def _(t: Template, root: Path) -> Expect:
+    (root / CONFIG).unlink()
+    return [CONFIG, "file is missing"]
+
+
+@case("config-old-data-negative")
+def _(t: Template, root: Path) -> Expect:
+    path = root / CONFIG
+    text = re.sub(r"(?m)^old_data_after_years:.*$", "old_data_after_years: -1", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    return [CONFIG, "field=old_data_after_years"]
+
+
+# --- the checks every case must pass ------------------------------------------------------
+
+def _found(expect: Expect, output: str) -> list[str]:
+    """What the output lacks."""
+    missing = []
+    for item in expect:
+        if isinstance(item, re.Pattern):
+            if not item.search(output):
+                missing.append(f"/{item.pattern}/")
+        elif item and item not in output:
+            missing.append(item)
+    return missing
+
+
+def run_case(case_id: str, root: Path, expect: Expect, commands: list[tuple[str, Callable[[], subprocess.CompletedProcess[str]]]]
+             ) -> None:
+    """Run each command on a broken project; record and check the outcome."""
+    site = root / "site"
+    before = snapshot(site)
+    assert before, "the previous site is missing before the case ran"
+    outputs = []
+    for name, command in commands:
+        result = command()
+        outputs.append((name, result))
+    after = snapshot(site)
+    leftovers = sorted(p.name for p in root.iterdir() if p.name.startswith(".site-"))
+    lost = after != before or bool(leftovers)
+    leaked = any(TRACEBACK.search(r.stdout + r.stderr) for _, r in outputs)
+    rejected = all(r.returncode != 0 for _, r in outputs)
+    RESULTS[case_id] = {"lost": lost, "traceback": leaked, "rejected": rejected}
+
+    report = "\n".join(f"--- {name} (exit {r.returncode}) ---\n{r.stdout}{r.stderr}" for name, r in outputs)
+    for name, result in outputs:
+        output = result.stdout + result.stderr
+        assert not TRACEBACK.search(output), f"{name} leaked a traceback:\n{report}"
+        assert result.returncode != 0, f"{name} accepted the bad input:\n{report}"
+        missing = _found(expect, output)
+        assert not missing, f"{name} output does not name {missing}:\n{report}"
+    changed = sorted(set(before) ^ set(after) | {k for k in before if k in after and before[k] != after[k]})
+    assert not changed, f"the previous site changed: {changed[:10]}\n{report}"
+    assert not leftovers, f"staging folders left behind: {leftovers}"
+
+
+@pytest.mark.parametrize("bad", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_rejected_and_the_site_kept(bad: Case, good: Template, tmp_path: Path) -> None:
+    root = clone(good, tmp_path / "project")
+    expect = bad.mutate(good, root)
+    run_case(bad.id, root, expect, [("digest build", lambda: build(root)),
+                                    ("digest validate", lambda: run_cli(root, "validate"))])
+
+
+def _mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+
+
+def test_plain_mkdocs_build_with_a_dataset_error_keeps_the_site(good: Template, tmp_path: Path) -> None:
+    """``mkdocs build`` on its own: the plugin stops it in on_config, before MkDocs cleans site/."""
+    root = clone(good, tmp_path / "project")
+    replace_record(good, root, "statistics", {"value": '"81%"'})
+    expect = [f"stats/statistics.yaml:{good.line('statistics', 'value')}:", f"id={STAT_ID}", "field=value"]
+    run_case("mkdocs-build-dataset-error", root, expect, [("mkdocs build", lambda: _mkdocs(root))])
+
+
+def test_plain_mkdocs_build_with_a_prose_error_keeps_the_site(good: Template, tmp_path: Path) -> None:
+    """A page error is found in on_pre_build, which MkDocs runs before it cleans site/."""
+    root = clone(good, tmp_path / "project")
+    line = append_line(root, PAGE, "Se [[stat no-such-figure]] her.")
+    run_case("mkdocs-build-prose-error", root, [f"{PAGE}:{line}:", "unknown id 'no-such-figure'"],
+             [("mkdocs build", lambda: _mkdocs(root))])
+
+
+def test_bad_inputs_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """Last in the module: one line from what the cases above recorded."""
+    expected = {c.id for c in CASES} | {"mkdocs-build-dataset-error", "mkdocs-build-prose-error"}
+    not_run = sorted(expected - set(RESULTS))
+    lost = sum(r["lost"] for r in RESULTS.values())
+    leaked = sum(r["traceback"] for r in RESULTS.values())
+    line = f"bad inputs: {len(RESULTS)} tried, {lost} lost data, {leaked} leaked a traceback"
+    with capsys.disabled():
+        print("\n" + line)
+    assert not not_run, f"cases that did not run (run the whole module): {not_run}"
+    assert len(RESULTS) >= 45
+    assert line == f"bad inputs: {len(RESULTS)} tried, 0 lost data, 0 leaked a traceback"
+    accepted = sorted(k for k, r in RESULTS.items() if not r["rejected"])
+    assert not accepted, f"bad inputs accepted: {accepted}"

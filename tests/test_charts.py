@@ -1,0 +1,94 @@
+"""Charts: localized, Hangul-capable, faithful to the data, reproducible, cached by content."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from digest.chart import plan_charts, render_charts, render_spec
+from digest.config import load_config
+from digest.i18n import load_translators
+from digest.load import load_dataset
+
+
+def plans_for(root: Path, cache: Path):
+    dataset = load_dataset(root / "stats")
+    translators, _ = load_translators(root, load_config(root), dataset, cache / "i18n")
+    return dataset, translators, plan_charts(dataset, translators)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    return plans_for(ROOT, tmp_path_factory.mktemp("cache"))
+
+
+def test_korean_chart_has_every_glyph(shipped):
+    """A missing glyph is a matplotlib warning; as an error it fails this test."""
+    _, _, plans = shipped
+    spec, _ = plans["ko/loyalty-switching"]
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in spec.title + "".join(r.label for p in spec.panels for r in p.rows))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svg = render_spec(spec)
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+
+
+def test_the_glyph_check_can_fail(shipped):
+    """The same Korean text in a Latin-only font does warn, so the test above is not vacuous."""
+    _, _, plans = shipped
+    spec, _ = plans["ko/loyalty-switching"]
+    with pytest.warns(UserWarning, match="missing from font"):
+        render_spec(dataclasses.replace(spec, fonts=("DejaVu Sans",)))
+
+
+def test_chart_draws_the_dataset_values(shipped):
+    dataset, _, plans = shipped
+    for name, (spec, stat_ids) in plans.items():
+        drawn = sorted(n for panel in spec.panels for row in panel.rows for n in row.numbers)
+        wanted = sorted(n for s in stat_ids for n in dataset.statistics[s].numbers)
+        assert drawn == wanted, name
+
+
+def test_every_topic_has_a_chart_in_every_language(shipped):
+    dataset, translators, plans = shipped
+    for lang in translators:
+        for topic in list(dataset.topics) + ["headline"]:
+            assert f"{lang}/{topic}" in plans
+
+
+def test_chart_text_is_localized(shipped):
+    _, _, plans = shipped
+    sv, _ = plans["sv/word-of-mouth"]
+    ko, _ = plans["ko/word-of-mouth"]
+    assert sv.title != ko.title
+    assert "\u00a0%" in " ".join(r.shown[0] for p in sv.panels for r in p.rows)
+    assert sv.source_line.startswith("Källa") and "American Express (2011)" in sv.source_line
+
+
+def test_same_spec_gives_identical_svg_without_date(shipped):
+    _, _, plans = shipped
+    spec, _ = plans["da/cost-of-service"]
+    first, second = render_spec(spec), render_spec(spec)
+    assert first == second
+    assert b"<dc:date>" not in first
+
+
+def test_cache_renders_nothing_twice_and_only_what_an_edit_touches(project: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    _, _, plans = plans_for(project, cache)
+    _, rendered, reused = render_charts(plans, cache / "charts", workers=2)
+    assert (rendered, reused) == (len(plans), 0)
+    _, rendered, reused = render_charts(plans, cache / "charts", workers=2)
+    assert (rendered, reused) == (0, len(plans))
+
+    path = project / "stats" / "statistics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  value: 81\n", "  value: 82\n", 1), encoding="utf-8")
+    _, _, edited = plans_for(project, cache)
+    touched = {name for name, (_, ids) in edited.items() if "amex-2011-small-business-better" in ids}
+    assert touched == {f"{lang}/{chart}" for lang in ("sv", "da", "no", "ko") for chart in ("small-business", "headline")}
+    _, rendered, reused = render_charts(edited, cache / "charts", workers=2)
+    assert rendered == len(touched) and reused == len(edited) - len(touched)
