@@ -203,8 +203,12 @@ def render_charts(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], cache_
         if not paths[name].exists():
             missing.setdefault(paths[name], spec)
     specs = list(missing.items())
-    if len(specs) > 1 and (workers or os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers or os.cpu_count() or 1, len(specs))) as pool:
+    if specs:
+        _setup_matplotlib()
+        import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+    cores = workers or os.cpu_count() or 1
+    if len(specs) > 2 * cores and cores > 1:  # a pool pays off only beyond a few charts
+        with ProcessPoolExecutor(max_workers=min(cores, len(specs))) as pool:
             for (path, _), svg in zip(specs, pool.map(render_spec, [s for _, s in specs], chunksize=4)):
                 _write_atomic(path, svg)
     else:

@@ -255,8 +255,9 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
 class Translator:
     """Looks up one language's strings; a fallback is flagged so the page can mark it."""
 
-    def __init__(self, lang: Language, translations: gettext.NullTranslations):
+    def __init__(self, lang: Language, translations: gettext.NullTranslations, key: str = ""):
         self.lang = lang
+        self.key = key or f"{lang.code}-untranslated"  # identifies the compiled catalog, for caches
         self._translations = translations
         self._catalog: dict = getattr(translations, "_catalog", {})
 
@@ -302,7 +303,7 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
             mo_path.write_bytes(buffer.getvalue())
             status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
         with mo_path.open("rb") as handle:
-            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle))
+            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem)
         statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
     if problems:
         raise InputError(problems)
