@@ -15,7 +15,6 @@ non-http(s) link, and no digit outside a shortcode (bar ordered-list markers):
 
 from __future__ import annotations
 
-import html
 import json
 import posixpath
 import re
@@ -62,7 +61,10 @@ _LIST_MARKER = re.compile(r"^\s{0,3}\d{1,3}[.)]\s")
 _RAW_HTML = re.compile(r"<\s*[/!?a-zA-Z]")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_LINK = re.compile(r"^(https?://|#|[a-z0-9][a-z0-9_./-]*\.md(#[a-z0-9-]*)?$)", re.IGNORECASE)
-_MD_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|~^=:$"})
+# One pass over the text: HTML's special characters and Markdown's active ones become
+# entities together (two passes would escape the first pass's own "&#").
+_INERT = str.maketrans({**{c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|~^=:$"},
+                        "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 PAGES = ("index.md", "good-and-bad-service.md", "sources.md", "about.md")  # plus topics/<id>.md
 
@@ -101,7 +103,7 @@ CHART_LOADING = N_("Chart")
 
 def esc(text: str) -> str:
     """Make text inert: HTML-escaped, and with Markdown's active characters as entities."""
-    return html.escape(text, quote=True).translate(_MD_ACTIVE)
+    return text.translate(_INERT)
 
 
 @dataclass(frozen=True)
