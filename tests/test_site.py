@@ -243,3 +243,16 @@ def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path):
     first, second = digest_of(built_site), digest_of(again)
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_every_page_parses_without_html_errors(built_site: Path):
+    """html5lib reports every parse error of the HTML standard's algorithm; there must be none."""
+    import html5lib
+
+    failures = {}
+    for path in sorted(built_site.rglob("*.html")):
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(path.read_bytes())
+        if parser.errors:
+            failures[str(path.relative_to(built_site))] = parser.errors[:3]
+    assert failures == {}
