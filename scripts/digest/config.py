@@ -26,6 +26,17 @@ class Language(BaseModel):
     locale: str = Field(pattern=r"^[a-z]{2}_[A-Z]{2}$", description="Babel locale for numbers and catalogs. Example: `locale: nb_NO`.")
     name: str = Field(min_length=1, description="Name in the switcher, in the language itself. Example: `name: Dansk`.")
 
+    @field_validator("locale")
+    @classmethod
+    def _known_to_babel(cls, locale: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"Babel knows no locale {locale!r}") from None
+        return locale
+
 
 class DigestConfig(BaseModel):
     """All options of ``site_config/digest.yaml``."""
@@ -46,6 +57,8 @@ class DigestConfig(BaseModel):
     @field_validator("site_url")
     @classmethod
     def _http(cls, url: str) -> str:
+        if url == "unknown":
+            raise ValueError("expected the site's http(s) address")
         return check_url(url).rstrip("/") + "/"
 
     @property

@@ -17,6 +17,7 @@ import gettext
 import hashlib
 import json
 import re
+import string
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
@@ -34,7 +35,6 @@ from .problems import InputError, Problem
 
 DOMAIN = "digest"
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # keeps catalog headers from churning in diffs
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 class Text(NamedTuple):
@@ -143,14 +143,35 @@ def _babel_locale(lang: Language) -> str:
     return lang.locale.split("_")[0] if lang.code != "no" else "nb"
 
 
+_PO_LINE = re.compile(r'^(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"\s*|"(?:[^"\\]|\\.)*"\s*)$')
+
+
 def _read(path: Path, lang: Language) -> Catalog:
-    shown = path.as_posix().split("content/", 1)[-1]
+    """Parse a catalog, refusing what Babel's lenient reader would silently garble."""
+    shown = "content/" + path.as_posix().split("content/", 1)[-1]
+    data = path.read_bytes()
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=_babel_locale(lang), domain=DOMAIN, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError) as err:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError([Problem(shown, line, None, None, "not valid UTF-8; save the catalog as UTF-8")]) from None
+    bad = [Problem(shown, n, None, None, "not a PO line: expected a comment, a keyword with a \"quoted string\", "
+                   "or a \"quoted\" continuation") for n, line in enumerate(text.split("\n"), 1) if not _PO_LINE.match(line)]
+    if bad:
+        raise InputError(bad)
+    try:
+        return read_po(BytesIO(data), locale=_babel_locale(lang), domain=DOMAIN, abort_invalid=True)
+    except (PoFileError, ValueError) as err:
         line = getattr(err, "lineno", None)
-        raise InputError([Problem(f"content/{shown}", line, None, None, f"cannot read catalog: {err}")]) from None
+        raise InputError([Problem(shown, line, None, None, f"cannot read catalog: {err}")]) from None
+
+
+def placeholders(text: str) -> list[str] | None:
+    """The replacement fields of a format string, as ``str.format`` sees them; None if it cannot parse."""
+    try:
+        return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    except ValueError:
+        return None
 
 
 # --- status ----------------------------------------------------------------------------
@@ -241,14 +262,18 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
             problems.append(Problem(shown, message.lineno, None, "msgid",
                                     f"unknown message id {msgid[:60]!r}; run `digest i18n update` to mark it obsolete"))
             continue
-        wanted = set(_PLACEHOLDER.findall(msgid if isinstance(message.id, str) else message.id[1]))
+        wanted = placeholders(msgid if isinstance(message.id, str) else message.id[1]) or []
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
-            got = set(_PLACEHOLDER.findall(text))
-            if got != wanted:
+            got = placeholders(text)
+            if got is None:
                 problems.append(Problem(shown, message.lineno, None, "msgstr",
-                                        f"placeholders {sorted(got) or 'none'} do not match the original's "
-                                        f"{sorted(wanted) or 'none'} in {msgid[:50]!r}"))
+                                        f"unbalanced braces in the translation of {msgid[:50]!r}; "
+                                        f"keep exactly {wanted or 'no placeholders'}"))
+            elif set(got) != set(wanted):
+                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                                        f"placeholders {got or 'none'} do not match the original's "
+                                        f"{wanted or 'none'} in {msgid[:50]!r}"))
     return catalog, problems
 
 

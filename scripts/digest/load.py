@@ -34,6 +34,9 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         lines: dict[str, int] = {"": node.start_mark.line + 1}
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a field name must be plain text", key_node.start_mark)
             key = key_node.value
             if key in lines and key:
                 raise yaml.constructor.ConstructorError(
@@ -169,13 +172,23 @@ def _read_list(path: Path, shown: str, problems: list[Problem]) -> Iterator[tupl
         return
     for index, item in enumerate(data):
         if not isinstance(item, dict):
-            problems.append(Problem(shown, None, None, None, f"item {index + 1}: expected a mapping of field: value"))
+            problems.append(Problem(shown, _item_line(text, index), None, None,
+                                    f"item {index + 1}: expected a mapping of field: value"))
             continue
-        yield item, item["__lines__"][""]
+        yield dict(item), item["__lines__"][""]  # a copy: YAML aliases repeat the very same mapping
+
+
+def _item_line(text: str, index: int) -> int | None:
+    """Line of the index-th list item, read again only on this error path."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return node.value[index].start_mark.line + 1
+    except (yaml.YAMLError, AttributeError, IndexError):
+        return None
 
 
 def _validate_record(kind: str, raw: dict[str, Any], shown: str, line: int, problems: list[Problem]) -> Any:
-    lines: dict[str, int] = raw.pop("__lines__")
+    lines: dict[str, int] = raw.pop("__lines__", {"": line})
     record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     try:
         return RECORD_TYPES[kind].model_validate(raw)

@@ -44,7 +44,7 @@ def current_year() -> int:
 class _Record(BaseModel):
     """Shared settings: unknown fields are errors, so a typo never silently drops data."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
 
 
 class Article(_Record):
@@ -136,10 +136,10 @@ class Statistic(_Record):
         description="Year the figure describes (fieldwork year), or `unknown`. Not the year an article repeated it."
     )
     value: Union[float, None] = Field(
-        default=None, description="The figure, as a plain number. Good: `81`, `54.4`. Bad: `81%`, `'81'`, `8l`."
+        default=None, strict=True, description="The figure, as a plain number. Good: `81`, `54.4`. Bad: `81%`, `'81'`, `8l`."
     )
-    low: Union[float, None] = Field(default=None, description="Lower end of a range (with `high`, instead of `value`).")
-    high: Union[float, None] = Field(default=None, description="Upper end of a range (with `low`).")
+    low: Union[float, None] = Field(default=None, strict=True, description="Lower end of a range (with `high`, instead of `value`).")
+    high: Union[float, None] = Field(default=None, strict=True, description="Upper end of a range (with `low`).")
     unit: Unit = Field(
         description=(
             "One of: percent (0–100), percentage_points, multiplier (`5` means five times), "

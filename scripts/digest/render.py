@@ -60,6 +60,7 @@ _OPEN = re.compile(r"\[\[")
 _LIST_MARKER = re.compile(r"^\s{0,3}\d{1,3}[.)]\s")
 _RAW_HTML = re.compile(r"<\s*[/!?a-zA-Z]")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]*)")
 _SAFE_LINK = re.compile(r"^(https?://|#|[a-z0-9][a-z0-9_./-]*\.md(#[a-z0-9-]*)?$)", re.IGNORECASE)
 # One pass over the text: HTML's special characters and Markdown's active ones become
 # entities together (two passes would escape the first pass's own "&#").
@@ -436,24 +437,31 @@ def check_content(root: Path, dataset: Dataset, codes: Sequence[str]) -> list[Pr
                                         "page is missing; every language has the same pages"))
         for path in sorted(folder.rglob("*.md")):
             shown = f"content/{code}/{path.relative_to(folder).as_posix()}"
+            data = path.read_bytes()
             try:
-                text = path.read_text(encoding="utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError as err:
-                problems.append(Problem(shown, None, None, None, f"not valid UTF-8: {err.reason}"))
+                line = data[: err.start].count(b"\n") + 1
+                problems.append(Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8"))
                 continue
             problems += lint_prose(text, shown) + check_references(text, shown, dataset)
     return problems
 
 
 def lint_prose(markdown: str, shown: str) -> list[Problem]:
-    """Digits, raw HTML, unsafe links and broken shortcodes in hand-written prose."""
+    """Digits, raw HTML, unsafe links and broken shortcodes in hand-written prose.
+
+    Front matter is prose too: MkDocs puts its ``title`` into ``<title>`` and the
+    navigation without escaping, so it passes the same checks.
+    """
     problems = []
-    in_front_matter = markdown.startswith("---\n")
     for lineno, line in enumerate(markdown.split("\n"), start=1):
-        if in_front_matter:
-            if lineno > 1 and line.strip() == "---":
-                in_front_matter = False
+        if line.strip() == "---":
             continue
+        definition = _REFERENCE_DEFINITION.match(line)
+        if definition and not _SAFE_LINK.match(definition.group(1)):
+            problems.append(Problem(shown, lineno, None, "link",
+                                    f"link target {definition.group(1)[:50]!r} not allowed; use a page.md or an http(s) address"))
         prose = SHORTCODE.sub(" ", line)
         if _OPEN.search(prose) or "]]" in prose:
             problems.append(Problem(shown, lineno, None, "shortcode",
@@ -465,6 +473,7 @@ def lint_prose(markdown: str, shown: str) -> list[Problem]:
                 problems.append(Problem(shown, lineno, None, "link",
                                         f"link target {target[:50]!r} not allowed; use a page.md or an http(s) address"))
         prose = _LINK_TARGET.sub("](", prose)
+        prose = _REFERENCE_DEFINITION.sub("[]:", prose)
         if _RAW_HTML.search(prose):
             problems.append(Problem(shown, lineno, None, "html", "raw HTML is not allowed in pages; use Markdown"))
         digit = re.search(r"\d", prose)

@@ -20,6 +20,7 @@ from ..problems import InputError, Problem
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
     """Build into a temporary folder, then replace ``site_dir``; raise InputError on failure."""
     target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(staging),
                "--config-file", str(root / "mkdocs.yml")]

@@ -1,0 +1,383 @@
+"""Hostile text in data, translations, configuration and prose never becomes markup.
+
+Strings an outsider controls (dataset fields, catalog entries, the site config, the
+pages) are filled with HTML (<script>, <img onerror>), Markdown (**bold**,
+[link](javascript:…)) and Jinja ({{ config }}, {% raw %}). In the built site they
+must read as text: never a tag, an event handler, a link, a template evaluated.
+Addresses that are not http(s) are refused, ids that could be paths are refused
+before anything is written, and every generated file lands under the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+
+from conftest import ROOT, build, copy_project, run_cli
+from digest.load import check_dataset
+from test_bad_inputs import make_valid, topic_ids
+
+SCRIPT = "<script>alert(document.domain)</script>"
+IMG = "<img src=x onerror=alert(document.domain)>"
+BOLD = "**zzbold**"
+LINK = "[zzlink](javascript:alert(document.domain))"
+JINJA = "{{ config }}"
+JINJA_BLOCK = "{% raw %}"
+PAYLOADS = (SCRIPT, IMG, BOLD, LINK, JINJA, JINJA_BLOCK)
+# What the payloads contain and an honest page never does.
+ACTIVE = "alert(document.domain)"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def add_injected_records(root: Path, topic: str) -> None:
+    """An article, a source and a statistic whose every free-text field is hostile."""
+    with (root / "stats" / "articles.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\n- id: zz-inject-article\n  title: {q(SCRIPT + ' ' + BOLD + ' ' + LINK)}\n  language: sv\n"
+                f"  publisher: {q(IMG + ' ' + JINJA)}\n  url: https://example.org/a\n"
+                f"  note: {q(JINJA_BLOCK + ' _zzem_ ' + SCRIPT)}\n")
+    with (root / "stats" / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\n- id: zz-inject-source\n  producer: {q(SCRIPT + ' ' + JINJA)}\n  title: {q(IMG + ' ' + BOLD)}\n"
+                f"  year_published: 2015\n  url: https://example.org/r?a=1&b=%3Cscript%3E\n"
+                f"  method: {q(LINK + ' ' + JINJA_BLOCK)}\n  sample_size: 1000\n  geography: {q(IMG)}\n"
+                f"  population: {q(SCRIPT)}\n  fieldwork: {q(BOLD + ' ' + JINJA)}\n  licence: {q(LINK)}\n"
+                f"  via: [zz-inject-article]\n  note: {q('{{ config.site_name }} ' + BOLD + ' ' + SCRIPT)}\n")
+    sentence = "{value} of " + SCRIPT + " " + BOLD + " " + LINK + " agree."
+    with (root / "stats" / "statistics.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"\n- id: zz-inject\n  source: zz-inject-source\n  topic: {topic}\n  year: 2014\n  value: 50\n"
+                f"  unit: percent\n  population: {q(SCRIPT)}\n  sentence: {q(sentence)}\n"
+                f"  label: {q(IMG + ' ' + BOLD)}\n  quote: x\n"
+                f"  caveat: {q(SCRIPT + ' ' + JINJA + ' ' + JINJA_BLOCK + ' ' + LINK)}\n  headline: true\n")
+
+
+def add_injected_translations(root: Path) -> None:
+    """Danish translations of the hostile strings that are themselves hostile."""
+    path = root / "content" / "da" / "LC_MESSAGES" / "digest.po"
+    if not path.exists():
+        pytest.skip("no Danish catalog")
+    text = path.read_text(encoding="utf-8")
+    add = {
+        # msgid (the English of the statistic above) -> hostile msgstr with the same placeholders
+        f"{IMG} {BOLD}": f"{SCRIPT} {LINK}",
+        f"{SCRIPT} {JINJA} {JINJA_BLOCK} {LINK}": f"{IMG} {JINJA} {JINJA_BLOCK}",
+    }
+    entries = "".join(f"\nmsgid {q(k)}\nmsgstr {q(v)}\n" for k, v in add.items())
+    path.write_text(text + entries, encoding="utf-8")
+
+
+def hostile_pages(root: Path, topic: str) -> None:
+    """Pages that show every hostile field: the topic page and the sources page, in every language."""
+    for lang_dir in sorted(p for p in (root / "content").iterdir() if p.is_dir()):
+        (lang_dir / "topics" / f"{topic}.md").write_text(
+            f"# Title\n\nInline: [[stat zz-inject]] and [[sentence zz-inject]] by [[source zz-inject-source]].\n\n"
+            f"[[figures {topic}]]\n\n[[chart {topic}]]\n\n[[caveats]]\n\n[[downloads]]\n\n[[headlines]]\n",
+            encoding="utf-8")
+        (lang_dir / "sources.md").write_text("# Sources\n\n[[sources]]\n", encoding="utf-8")
+
+
+def tree(folder: Path, skip: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Every file and folder under ``folder`` (except ``skip``), with a hash of its bytes."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if any(path == s or s in path.parents for s in skip):
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = "<link>" + str(path.readlink())
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "<dir>"
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A project full of hostile text, built once into ``out/site`` beside it; the tree before and after."""
+    base = tmp_path_factory.mktemp("injection")
+    root = copy_project(base / "project")
+    topic = topic_ids(root)[0]
+    add_injected_records(root, topic)
+    config = root / "site_config" / "digest.yaml"
+    config.write_text(re.sub(r"(?m)^data_licence:.*$", "data_licence: " + q("</script>" + SCRIPT + " " + JINJA),
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
+    hostile_pages(root, topic)
+    make_valid(root)
+    add_injected_translations(root)
+    check = run_cli(root, "validate")
+    assert check.returncode == 0, f"the hostile (but valid) project does not validate:\n{check.stderr}"
+    out = base / "out" / "site"
+    out.parent.mkdir()
+    before = tree(base)
+    result = build(root, out)
+    after = tree(base)
+    assert result.returncode == 0, f"the hostile (but valid) project does not build:\n{result.stderr}"
+    return {"base": base, "root": root, "site": out, "topic": topic, "before": before, "after": after}
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def parse(path: Path) -> ET.Element:
+    return html5lib.parse(path.read_text(encoding="utf-8"), treebuilder="etree", namespaceHTMLElements=True)
+
+
+def text_of(doc: ET.Element) -> str:
+    """The page's visible text and attribute values, as a reader's browser decodes them."""
+    body = doc.find(f"{XHTML}body")
+    return "".join((body if body is not None else doc).itertext())
+
+
+def active_markup(doc: ET.Element) -> list[str]:
+    """Tags, attributes and links that would do something a hostile string asked for."""
+    found = []
+    for el in doc.iter():
+        tag = el.tag.replace(XHTML, "") if isinstance(el.tag, str) else ""
+        for name, value in el.attrib.items():
+            name = name.lower()
+            if name.startswith("on") and ACTIVE in value:
+                found.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action", "formaction", "xlink:href", "data") and re.match(
+                    r"\s*(javascript|data|vbscript):", value, re.IGNORECASE):
+                found.append(f"<{tag} {name}={value[:60]!r}>")
+            if name == "style" and "javascript:" in value.lower():
+                found.append(f"<{tag} style={value[:60]!r}>")
+        if tag == "script" and el.attrib.get("type") != "application/ld+json" and ACTIVE in (el.text or ""):
+            found.append(f"<script>{(el.text or '')[:60]}")
+        if tag == "img" and "onerror" in el.attrib:
+            found.append(f"<img onerror={el.attrib['onerror']!r}>")
+        # Markdown that took effect: the marker alone is the element's whole text.
+        inner = "".join(el.itertext()).strip()
+        if tag in ("strong", "b") and inner == "zzbold":
+            found.append(f"<{tag}>zzbold</{tag}>")
+        if tag in ("em", "i") and inner == "zzem":
+            found.append(f"<{tag}>zzem</{tag}>")
+        if tag == "a" and inner == "zzlink":
+            found.append(f"<a href={el.attrib.get('href', '')!r}>zzlink</a>")
+    return found
+
+
+# --- data and translations ------------------------------------------------------------
+
+def test_hostile_data_is_inert_on_every_page(hostile: dict) -> None:
+    bad = {}
+    for path in html_files(hostile["site"]):
+        found = active_markup(parse(path))
+        if found:
+            bad[path.relative_to(hostile["site"]).as_posix()] = found
+    assert not bad, f"hostile text became markup: {json.dumps(bad, indent=1)[:3000]}"
+
+
+@pytest.mark.parametrize("lang_prefix", ["", "da/", "no/", "ko/"], ids=["sv", "da", "no", "ko"])
+def test_hostile_data_reads_as_text(hostile: dict, lang_prefix: str) -> None:
+    """The hostile strings are shown, character for character, as text: escaped, not dropped or evaluated."""
+    topic_page = parse(hostile["site"] / lang_prefix / "topics" / hostile["topic"] / "index.html")
+    sources_page = parse(hostile["site"] / lang_prefix / "sources" / "index.html")
+    shown = text_of(topic_page) + text_of(sources_page)
+    for payload in (SCRIPT, BOLD, JINJA, JINJA_BLOCK, LINK, "{{ config.site_name }}"):
+        assert payload in shown, f"{payload!r} is not shown as text on {lang_prefix or 'sv/'} pages"
+    assert "&lt;" not in shown and "&#" not in shown, "text is escaped twice: the reader sees entities"
+
+
+def test_hostile_translations_are_inert_and_shown(hostile: dict) -> None:
+    page = parse(hostile["site"] / "da" / "topics" / hostile["topic"] / "index.html")
+    assert not active_markup(page)
+    shown = text_of(page)
+    assert f"{IMG} {JINJA} {JINJA_BLOCK}" in shown, "the Danish caveat is not shown as text"
+
+
+def test_hostile_text_in_alt_and_title_attributes_stays_text(hostile: dict) -> None:
+    """Alt text of charts carries labels: quotes must not end the attribute."""
+    for path in html_files(hostile["site"]):
+        raw = path.read_text(encoding="utf-8")
+        assert not re.search(r"<[a-z]+[^>]*\s(alt|title)=\"[^\"]*<img", raw), path
+        assert not re.search(r"\salt=\"[^\"]*\"\s*onerror", raw), path
+
+
+def test_json_ld_cannot_end_its_script_element(hostile: dict) -> None:
+    """The licence (from the config) is in the JSON-LD; "</script>" in it must not close the element."""
+    seen = 0
+    for path in html_files(hostile["site"]):
+        doc = parse(path)
+        for el in doc.iter(f"{XHTML}script"):
+            if el.attrib.get("type") == "application/ld+json":
+                data = json.loads(el.text or "")
+                seen += 1
+                assert data["license"] == "</script>" + SCRIPT + " " + JINJA
+    assert seen >= 4, "no JSON-LD found: is [[downloads]] on the hostile topic page?"
+
+
+def test_charts_carry_no_script(hostile: dict) -> None:
+    """SVG charts hold labels (as paths and comments); none may become an element or attribute."""
+    charts = sorted(hostile["site"].rglob("*.svg"))
+    assert charts
+    for path in charts:
+        root = ET.fromstring(path.read_bytes())
+        for el in root.iter():
+            tag = el.tag.replace(SVG, "") if isinstance(el.tag, str) else ""
+            assert tag not in ("script", "foreignObject", "a"), f"{path.name}: <{tag}>"
+            for name in el.attrib:
+                assert not name.lower().startswith("on"), f"{path.name}: {name}="
+        assert b"<script" not in path.read_bytes()
+
+
+def test_downloads_keep_hostile_text_as_data(hostile: dict) -> None:
+    """CSV and JSON carry the text as it is (they are data, not HTML), intact and parseable."""
+    data = json.loads((hostile["site"] / "data" / "digest-sv.json").read_text(encoding="utf-8"))
+    row = next(r for r in data if r["id"] == "zz-inject")
+    assert row["producer"] == SCRIPT + " " + JINJA
+    assert row["label"] == IMG + " " + BOLD
+
+
+def test_no_jinja_evaluated(hostile: dict) -> None:
+    """Jinja in data is never rendered: no config dump appears anywhere."""
+    for path in html_files(hostile["site"]):
+        raw = path.read_text(encoding="utf-8")
+        assert "'site_name'" not in raw and "MkDocsConfig" not in raw, path
+
+
+def test_every_generated_file_lands_under_the_output_folder(hostile: dict) -> None:
+    base, root, site = hostile["base"], hostile["root"], hostile["site"]
+    before, after = hostile["before"], hostile["after"]
+    allowed = (site.relative_to(base).as_posix() + "/", (root / ".cache").relative_to(base).as_posix() + "/")
+    changed = sorted(k for k in set(before) | set(after)
+                     if before.get(k) != after.get(k) and not k.startswith(allowed)
+                     and k not in {"out", site.relative_to(base).as_posix(), "project/.cache"})
+    assert not changed, f"the build wrote outside its output folder: {changed[:20]}"
+    for path in site.rglob("*"):
+        assert not path.is_symlink(), f"symlink in the output: {path}"
+        assert site.resolve() in path.resolve().parents, path
+
+
+# --- addresses and ids --------------------------------------------------------------------
+
+BAD_URLS = [
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>",
+    "file:///etc/passwd", "vbscript:msgbox(1)", "//evil.example/x", "http:/evil.example", "ftp://example.org/x",
+    "https://example.org/\" onmouseover=\"alert(1)", "https://example.org/<script>", "https://exa mple.org/",
+    "https://example.org/\nx",
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS, ids=[f"url{i}-{re.sub(r'[^a-z]+', '-', u.lower())[:24]}" for i, u in enumerate(BAD_URLS)])
+@pytest.mark.parametrize("kind", ["sources", "articles"])
+def test_non_http_urls_are_refused(project: Path, kind: str, url: str) -> None:
+    path = project / "stats" / f"{kind}.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    first_url = records[0]["url"]
+    line = next(i for i, l in enumerate(text.split("\n"), 1) if l.strip().startswith("url:") and first_url in l)
+    lines = text.split("\n")
+    lines[line - 1] = f"  url: {q(url)}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    dataset, problems = check_dataset(project / "stats")
+    assert dataset is None, f"{url!r} accepted as a {kind} address"
+    assert any(p.file == f"stats/{kind}.yaml" and p.field == "url" and p.line == line and p.record == records[0]["id"]
+               for p in problems), [str(p) for p in problems]
+
+
+PATH_IDS = ["../evil", "..", "a/b", "/etc/passwd", "x/../../evil", "evil\\x", ".hidden", "con.", "a\x00b", "~root"]
+
+
+@pytest.mark.parametrize("where", ["statistics", "topics", "sources", "series"])
+@pytest.mark.parametrize("bad_id", PATH_IDS, ids=[f"id{i}" for i in range(len(PATH_IDS))])
+def test_path_like_ids_are_refused_by_the_model(project: Path, where: str, bad_id: str) -> None:
+    kind = "statistics" if where == "series" else where
+    path = project / "stats" / f"{kind}.yaml"
+    text = path.read_text(encoding="utf-8")
+    if where == "series":
+        text = re.sub(r"(?m)^(- id: .*)$", lambda m: m.group(1) + f"\n  series: {q(bad_id)}", text, count=1)
+    else:
+        text = re.sub(r"(?m)^- id: .*$", lambda m: f"- id: {q(bad_id)}", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    dataset, problems = check_dataset(project / "stats")
+    assert dataset is None, f"{bad_id!r} accepted as a {where} id"
+    assert any(p.file == f"stats/{kind}.yaml" and p.field == ("series" if where == "series" else "id") for p in problems)
+
+
+@pytest.mark.parametrize("where", ["statistics", "topics", "sources", "config-language"])
+def test_path_like_ids_stop_the_build_before_any_file_is_written(tmp_path: Path, where: str) -> None:
+    root = copy_project(tmp_path / "project")
+    make_valid(root)
+    evil = "../../../zz-escaped"
+    if where == "config-language":
+        path = root / "site_config" / "digest.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("code: da", f"code: {q(evil)}"), encoding="utf-8")
+    else:
+        path = root / "stats" / f"{where}.yaml"
+        path.write_text(re.sub(r"(?m)^- id: .*$", lambda m: f"- id: {q(evil)}", path.read_text(encoding="utf-8"), count=1),
+                        encoding="utf-8")
+    out = tmp_path / "deep" / "out" / "site"
+    out.parent.mkdir(parents=True)
+    before = tree(tmp_path)
+    result = build(root, out)
+    after = tree(tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert before == after, f"files written: {sorted(set(after) ^ set(before))[:10]}"
+    assert not list(tmp_path.rglob("zz-escaped*")) and not list(Path("/tmp").glob("zz-escaped*"))
+
+
+# --- prose: what the people writing pages can smuggle in ------------------------------------
+
+PROSE = {
+    "front-matter-title": ("---\ntitle: " + q(IMG) + "\n---\n# Om\n\nTekst.\n", 2),
+    "front-matter-unclosed": ("---\n\n" + SCRIPT + "\n\n# Om\n", 3),
+    "attr-list-onclick-heading": ("# Om {: onclick=\"alert(document.domain)\" }\n\nTekst.\n", 1),
+    "attr-list-onmouseover-link": ("# Om\n\nSe [her](https://example.org/){: onmouseover=\"alert(document.domain)\" }.\n", 3),
+    "attr-list-href-override": ("# Om\n\nSe [her](about.md){: href=\"javascript:alert(document.domain)\" }.\n", 3),
+    "reference-link-javascript": ("# Om\n\nSe [zzlink][evil].\n\n[evil]: javascript:alert(document.domain)\n", 5),
+    "reference-image-data": ("# Om\n\n![x][pic]\n\n[pic]: data:image/svg+xml,abc\n", 5),
+    "inline-link-javascript": ("# Om\n\nSe [zzlink](javascript:alert(document.domain)).\n", 3),
+    "autolink-javascript": ("# Om\n\nSe <javascript:alert(document.domain)>.\n", 3),
+    "html-entity-script": ("# Om\n\n&lt;script&gt; is text, and so is &lt;b&gt;.\n", None),
+}
+
+
+@pytest.mark.parametrize("name", list(PROSE))
+def test_prose_cannot_smuggle_markup(tmp_path: Path, name: str) -> None:
+    """A page either is refused (naming the file and line) or builds with nothing active in it."""
+    root = copy_project(tmp_path / "project")
+    make_valid(root)
+    page, line = PROSE[name]
+    (root / "content" / "da" / "about.md").write_text(page, encoding="utf-8")
+    result = build(root, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    if result.returncode != 0:
+        assert "content/da/about.md" in output, output
+        if line is not None:
+            assert f"content/da/about.md:{line}" in output, output
+        return
+    bad = {}
+    for path in html_files(tmp_path / "site"):
+        found = active_markup(parse(path))
+        if found:
+            bad[path.relative_to(tmp_path / "site").as_posix()] = found
+    assert not bad, f"{name}: the page was accepted and its markup is live: {json.dumps(bad)[:1500]}"
+
+
+def test_build_into_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    """`digest build --site-dir new/place/site`: the site lands there (or a clear message), never a traceback."""
+    root = copy_project(tmp_path / "project")
+    make_valid(root)
+    out = tmp_path / "new" / "place" / "site"
+    result = build(root, out)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-2000:]
+    assert result.returncode == 0, output[-2000:]
+    assert (out / "index.html").is_file()
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".site-")]
