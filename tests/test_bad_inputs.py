@@ -488,26 +488,27 @@ def _set_msgstr(root: Path, msgid_pattern: str, change: Callable[[str], str]) ->
     return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
 
 
+def _rewrite_entry(root: Path, make: Callable[[str, str], str]) -> Expect:
+    """Replace one translated entry's two lines by `make(msgid, msgstr)`; expect an error on them."""
+    msgid, msgstr, id_line, str_line = _po_entry(root, r"^[^{}]+$")
+    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', make(msgid, msgstr))
+    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+
+
 @case("po-syntax-unterminated-msgstr")
 def _(t: Template, root: Path) -> Expect:
     # Babel's reader takes `msgstr "Tekst` as "Teks": a garbled translation, unless refused.
-    msgid, msgstr, id_line, str_line = _po_entry(root, r"^[^{}]+$")
-    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr "{msgstr}')
-    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+    return _rewrite_entry(root, lambda i, s: f'msgid "{i}"\nmsgstr "{s}')
 
 
 @case("po-syntax-unterminated-msgid")
 def _(t: Template, root: Path) -> Expect:
-    msgid, msgstr, id_line, str_line = _po_entry(root, r"^[^{}]+$")
-    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}\nmsgstr "{msgstr}"')
-    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+    return _rewrite_entry(root, lambda i, s: f'msgid "{i}\nmsgstr "{s}"')
 
 
 @case("po-syntax-msgstr-unquoted")
 def _(t: Template, root: Path) -> Expect:
-    msgid, msgstr, id_line, str_line = _po_entry(root, r"^[^{}]+$")
-    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr {msgstr}')
-    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+    return _rewrite_entry(root, lambda i, s: f'msgid "{i}"\nmsgstr {s}')
 
 
 @case("po-syntax-garbage-line")

@@ -36,7 +36,7 @@ INPUTS = ("mkdocs.yml", "stats", "content", "site_config")
 def run_benchmark(root: Path, repeat: int, scales: list[int], output: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as scratch:
         work = Path(scratch)
-        project = _copy(root, work / "project")
+        project = copy_inputs(root, work / "project")
         baseline = _baseline_project(project, work / "baseline")
         results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "repeat": repeat}
         results["cold"] = _measure(repeat, lambda: _build(project, clean_cache=True))
@@ -86,8 +86,9 @@ def _build(project: Path, clean_cache: bool = False) -> tuple[float, int]:
     return float(seconds), int(rss)
 
 
-def _copy(root: Path, target: Path) -> Path:
-    target.mkdir(parents=True)
+def copy_inputs(root: Path, target: Path) -> Path:
+    """A scratch copy of everything an editor or translator can change (no .venv, site or cache)."""
+    target.mkdir(parents=True, exist_ok=True)
     for name in INPUTS:
         source = root / name
         if source.is_dir():
@@ -212,7 +213,7 @@ def synthetic_project(root: Path, target: Path, size: int) -> Path:
     from .i18n import build_template, catalog_path
     from .load import load_dataset
 
-    project = _copy(root, target)
+    project = copy_inputs(root, target)
     n_topics, n_sources = max(3, round(math.sqrt(size))), max(1, size // 10)
     stats_dir = project / "stats"
     for name in ("statistics.yaml", "topics.yaml", "sources.yaml"):
