@@ -23,6 +23,7 @@ none of them imports MkDocs.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,9 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+        sitemap = site_dir / "sitemap.xml"
+        if prefix and sitemap.exists():  # Material also fetches sitemap.xml from the base it searches under
+            shutil.copyfile(sitemap, site_dir / prefix / "sitemap.xml")
 
 
 def _lunr_language(code: str) -> str:
