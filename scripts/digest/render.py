@@ -99,7 +99,6 @@ MISSING = N_("Missing")
 OUTDATED = N_("Outdated")
 OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
 NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
-CHART_LOADING = N_("Chart")
 
 
 def esc(text: str) -> str:
