@@ -328,11 +328,13 @@ def chart_infos(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], dataset:
 
 
 def chart_files(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], infos: Mapping[str, ChartInfo],
-                cached: Mapping[str, Path], dataset: Dataset, translators: Mapping[str, Translator]
-                ) -> Iterable[tuple[str, str, bytes]]:
-    """(language, path under the language root, bytes) of every chart file to publish."""
+                cached: Mapping[str, Path], dataset: Dataset, translator: Translator
+                ) -> Iterable[tuple[str, bytes]]:
+    """(path under the language root, bytes) of every chart file of one language."""
     for name, (spec, stat_ids) in plans.items():
+        if spec.lang != translator.lang.code:
+            continue
         info = infos[name]
-        yield spec.lang, info.path, cached[name].read_bytes()
+        yield info.path, cached[name].read_bytes()
         stats = [dataset.statistics[s] for s in stat_ids]
-        yield spec.lang, info.csv_path, chart_csv(stats, dataset, translators[spec.lang])
+        yield info.csv_path, chart_csv(stats, dataset, translator)

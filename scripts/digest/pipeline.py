@@ -69,9 +69,8 @@ class Pipeline:
     def write_language_files(self, site_dir: Path, lang: str) -> None:
         """Charts (SVG and CSV) and the dataset downloads of one language."""
         prefix = site_dir if lang == self.config.default.code else site_dir / lang
-        for chart_lang, rel, data in chart_files(self.plans, self.charts, self.chart_cache, self.dataset, self.translators):
-            if chart_lang == lang:
-                _write(prefix / rel, data)
+        for rel, data in chart_files(self.plans, self.charts, self.chart_cache, self.dataset, self.translators[lang]):
+            _write(prefix / rel, data)
         for rel, data in self.downloads(lang).items():
             _write(prefix / rel, data)
 
