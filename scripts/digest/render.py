@@ -139,6 +139,7 @@ class _BlockShortcodes(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out = []
+        last_text = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
         for index, line in enumerate(lines):
             match = _BLOCK_LINE.match(line)
             shortcode = REGISTRY.get(match.group(1)) if match else None
@@ -147,7 +148,7 @@ class _BlockShortcodes(Preprocessor):
                 continue
             html = self.expand(match.group(1), match.group(2))
             # A blank line after the block when text follows, as Markdown writes a raw HTML block.
-            if any(rest.strip() for rest in lines[index + 1:]):
+            if index < last_text:
                 html += "\n"
             out += ["", self.md.htmlStash.store(html), ""]
         return out
