@@ -1,23 +1,43 @@
-"""Shared fixtures: the real project, scratch copies of it, and one built site per session."""
+"""Shared fixtures and helpers: the real project, scratch copies of it, builds in process and as a user runs them.
+
+Most tests run the stages in process (milliseconds): ``inputs`` (the shipped project,
+validated), ``make_renderer`` (one language's render stage, charts planned but not
+drawn), ``cli_in_process`` (the ``digest`` command's exact output without a new
+Python), ``build_in_process`` (``mkdocs build`` on a loaded config, as mkdocstrings'
+tests do). Only where the process boundary is the point do tests start processes:
+``run_cli`` and ``build``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from digest.bench import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 LANGS = ("sv", "da", "no", "ko")
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+, in ", re.MULTILINE)
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # as `digest build` sets it: in-process builds are byte-identical
 
+
+# --- scratch copies ------------------------------------------------------------------------
 
 def copy_project(target: Path) -> Path:
     """A scratch copy of the project's inputs, with the rendered charts (same bytes, faster tests)."""
@@ -33,46 +53,107 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` (symlinks as such), with a hash of each file's bytes."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[rel] = "<link>" + str(path.readlink())
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[rel] = "<dir>"
+    return out
+
+
+def topic_ids(root: Path) -> list[str]:
+    return [t["id"] for t in yaml.safe_load((root / "stats" / "topics.yaml").read_text(encoding="utf-8"))]
+
+
+MINIMAL_PAGE = "# Title\n\nText.\n"
+
+
+def make_valid(root: Path, cache_dir: Path | None = None) -> list[str]:
+    """Make a scratch copy validate by replacing the pages (being written by others right now) that do not.
+
+    Returns the repaired files; a dataset or config problem is not repaired and fails the caller.
+    """
+    from digest.lint import validate
+    from digest.problems import InputError
+
+    repaired: list[str] = []
+    for _attempt in range(3):
+        try:
+            validate(root, cache_dir or root / ".cache")
+            return repaired
+        except InputError as err:
+            files = sorted({p.file for p in err.problems if p.severity == "error"})
+        if not all(f.startswith("content/") for f in files):
+            raise AssertionError("a copy of the project cannot be made valid:\n" + "\n".join(files))
+        repaired += [_repair(root, rel, topic_ids(root)) for rel in files]
+    raise AssertionError(f"a copy of the project cannot be made valid after repairing {repaired}")
+
+
+def _repair(root: Path, rel: str, topics: list[str]) -> str:
+    path = root / rel
+    if rel.endswith(".po"):
+        path.unlink(missing_ok=True)  # a missing catalog means "not translated", which is valid
+    else:
+        stem = Path(rel).stem
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# Title\n\n[[figures {stem}]]\n" if stem in topics else MINIMAL_PAGE, encoding="utf-8")
+    return rel
+
+
+# --- the `digest` command --------------------------------------------------------------------
+
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `digest` command as a user would, capturing what they would see."""
+    """Run the `digest` command as a user would, in a new process, capturing what they would see."""
     return subprocess.run([sys.executable, "-m", "digest.cli", "--root", str(root), *args],
                           cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
 
 
 def build(root: Path, site_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`digest build` in a new process: MkDocs in a child process, the site swapped in atomically."""
     args = ["build"] + (["--site-dir", str(site_dir)] if site_dir else [])
     return run_cli(root, *args)
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project built once (strict) for all tests that read HTML."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    result = build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
+@dataclass
+class Result:
+    """What a command printed and returned, like ``subprocess.CompletedProcess``."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def page_paths(site: Path, lang: str) -> list[Path]:
-    base = site if lang == LANGS[0] else site / lang
-    skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
-    return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
+def cli_in_process(root: Path, *args: str) -> Result:
+    """The `digest` command's exit code and output, run in this process (no new Python: milliseconds)."""
+    from digest.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["--root", str(root), *args])
+        except SystemExit as exit_:  # argparse
+            code = int(exit_.code or 0)
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 # --- in process: the stages without MkDocs, and a whole build without a subprocess ------------
 
 @pytest.fixture(scope="session")
-def inputs(tmp_path_factory: pytest.TempPathFactory):
+def inputs(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     """The shipped project's inputs, validated once (catalogs compiled into a scratch cache)."""
     from digest.lint import validate
 
     return validate(ROOT, tmp_path_factory.mktemp("inputs-cache"))
 
 
-def make_renderer(inputs, lang: str, root: Path | None = None, updated=None):  # noqa: ANN001, ANN201
+def make_renderer(inputs: Any, lang: str, root: Path | None = None, updated: date | None = None):  # noqa: ANN201
     """One language's render stage over validated inputs; charts are planned, not drawn (no matplotlib)."""
-    from datetime import date
-
     from digest.chart import Chart, chart_info, plan_charts
     from digest.render import Renderer, template_environment
 
@@ -92,3 +173,15 @@ def build_in_process(root: Path, site_dir: Path) -> Path:
     config = load_mkdocs_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
     mkdocs_build(config)
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once (strict, in process) for all tests that read HTML."""
+    return build_in_process(ROOT, tmp_path_factory.mktemp("built") / "site")
+
+
+def page_paths(site: Path, lang: str) -> list[Path]:
+    base = site if lang == LANGS[0] else site / lang
+    skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
+    return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)

@@ -1,47 +1,38 @@
 """A corpus of bad inputs: every file an editor, translator or site admin can change, broken on purpose.
 
-For each case a scratch copy of a *good* project (with a good site already built in
-``site/``) is broken in one way, then ``digest build`` (the user-facing command) and
-``digest validate`` are run. Each must
+For each case a scratch copy of a *good* project is broken in one way, then checked
+as an editor would meet it. Every case runs in process, through the ``digest validate``
+command's own ``main()`` (the same :func:`digest.lint.validate` the MkDocs plugin runs
+before it writes anything), and must
 
 - exit non-zero,
 - say which file (and line or record id, where the input has one) and what is wrong,
-- never show a Python traceback,
-- leave the previous ``site/`` byte-for-byte as it was, with no staging folder left over.
+- never show a Python traceback.
 
-The good site is built once per session (one ~3 s build); every case copies it. Pure
-dataset and config errors fail in MkDocs' ``on_config``, before any page is rendered,
-so a failing build costs well under a second.
-
-The last test prints ``bad inputs: N tried, 0 lost data, 0 leaked a traceback`` from
-the results the cases recorded (tests in a module run in file order).
+A few cases (:data:`END_TO_END`, and plain ``mkdocs build`` twice) also run where the
+process boundary is the point: ``digest build`` and ``digest validate`` as new processes
+on a project with a good ``site/``, which must stay byte-for-byte as it was, with no
+staging folder left over.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pytest
-import yaml
 
-from conftest import ROOT, build, copy_project, run_cli
-
-# --- results shared with the summary at the end of the module ---------------------------
-
-RESULTS: dict[str, dict[str, bool]] = {}
-TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+, in ", re.MULTILINE)
+from conftest import ROOT, TRACEBACK, build, cli_in_process, copy_inputs, make_valid, run_cli, snapshot, topic_ids
 
 # --- the good records every case starts from ------------------------------------------
 # Appended to the real dataset (so the corpus does not depend on which figures the
-# editors have written today) and proven good by the session build.
+# editors have written today) and proven good by validate.
 
 ARTICLE_ID, SOURCE_ID, STAT_ID = "zz-bad-article", "zz-bad-source", "zz-bad-input"
 
@@ -70,13 +61,13 @@ def _block(fields: list[tuple[str, str]]) -> str:
 
 @dataclass
 class Template:
-    """A good project with a good site, and where the appended records are."""
+    """A good project, and where the appended records are."""
 
     root: Path
     topic: str
     fields: dict[str, list[tuple[str, str]]]  # kind -> appended record's fields
     start: dict[str, int]  # kind -> line of the appended record's "- id:"
-    repaired: list[str] = field(default_factory=list)
+    cache: Path  # compiled catalogs, shared by every case (entries are keyed by content)
 
     def line(self, kind: str, name: str) -> int:
         names = [k for k, _ in self.fields[kind]]
@@ -96,65 +87,22 @@ def _append_records(root: Path, topic: str) -> tuple[dict, dict]:
     return fields, start
 
 
-MINIMAL_PAGE = "# Title\n\nText.\n"
-
-
-def _repair_pages(root: Path, output: str, topics: list[str]) -> list[str]:
-    """Replace pages (being written by others right now) that do not validate by minimal valid ones."""
-    repaired = []
-    for rel in sorted({m.group(1) for m in re.finditer(r"^(content/[^:\s]+)", output, re.MULTILINE)}):
-        path = root / rel
-        if rel.endswith(".po"):
-            path.unlink(missing_ok=True)  # a missing catalog means "not translated", which is valid
-        else:
-            stem = Path(rel).stem
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(f"# Title\n\n[[figures {stem}]]\n" if stem in topics else MINIMAL_PAGE, encoding="utf-8")
-        repaired.append(rel)
-    return repaired
-
-
-def topic_ids(root: Path) -> list[str]:
-    return [t["id"] for t in yaml.safe_load((root / "stats" / "topics.yaml").read_text(encoding="utf-8"))]
-
-
-def make_valid(root: Path) -> list[str]:
-    """Make a scratch copy pass `digest validate` by replacing the pages others are still writing."""
-    repaired: list[str] = []
-    for _attempt in range(3):
-        result = run_cli(root, "validate")
-        if result.returncode == 0:
-            return repaired
-        repaired += _repair_pages(root, result.stdout + result.stderr, topic_ids(root))
-    raise AssertionError(f"a copy of the project cannot be made valid:\n{result.stdout}{result.stderr}")
-
-
 @pytest.fixture(scope="session")
 def good(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    """The project's inputs plus the appended good records, with a good site built in site/."""
-    root = copy_project(tmp_path_factory.mktemp("bad-inputs-template") / "project")
+    """The project's inputs plus the appended good records, proven valid."""
+    base = tmp_path_factory.mktemp("bad-inputs-template")
+    root = copy_inputs(ROOT, base / "project")
     topic = topic_ids(root)[0]
     fields, start = _append_records(root, topic)
-    repaired = make_valid(root)
-    result = build(root)
-    assert result.returncode == 0, f"the good template does not build:\n{result.stderr}"
-    assert (root / "site" / "index.html").is_file()
-    return Template(root, topic, fields, start, repaired)
+    make_valid(root, base / "cache")
+    return Template(root, topic, fields, start, base / "cache")
 
 
 def clone(template: Template, target: Path) -> Path:
-    """A copy of the good project, previous site and caches included."""
-    shutil.copytree(template.root, target, symlinks=True)
+    """A copy of the good project's inputs; its cache is the template's (compiled catalogs, keyed by content)."""
+    shutil.copytree(template.root, target, symlinks=True, ignore=shutil.ignore_patterns(".cache", "site"))
+    (target / ".cache").symlink_to(template.cache, target_is_directory=True)
     return target
-
-
-def snapshot(site: Path) -> dict[str, str]:
-    """Every file under site/ (path and bytes), and every folder, as hashes."""
-    out = {}
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<dir>"
-    return out
 
 
 # --- mutation helpers -----------------------------------------------------------------
@@ -705,42 +653,71 @@ def _found(expect: Expect, output: str) -> list[str]:
     return missing
 
 
-def run_case(case_id: str, root: Path, expect: Expect, commands: list[tuple[str, Callable[[], subprocess.CompletedProcess[str]]]]
-             ) -> None:
-    """Run each command on a broken project; record and check the outcome."""
-    site = root / "site"
-    before = snapshot(site)
-    assert before, "the previous site is missing before the case ran"
-    outputs = []
-    for name, command in commands:
-        result = command()
-        outputs.append((name, result))
-    after = snapshot(site)
-    leftovers = sorted(p.name for p in root.iterdir() if p.name.startswith(".site-"))
-    rejected = all(r.returncode != 0 for _, r in outputs)
-    # A build that (wrongly) succeeds may replace the site; that is counted as "accepted".
-    lost = (after != before and outputs[0][1].returncode != 0) or bool(leftovers)
-    leaked = any(TRACEBACK.search(r.stdout + r.stderr) for _, r in outputs)
-    RESULTS[case_id] = {"lost": lost, "traceback": leaked, "rejected": rejected}
-
-    report = "\n".join(f"--- {name} (exit {r.returncode}) ---\n{r.stdout}{r.stderr}" for name, r in outputs)
-    for name, result in outputs:
-        output = result.stdout + result.stderr
-        assert not TRACEBACK.search(output), f"{name} leaked a traceback:\n{report}"
-        assert result.returncode != 0, f"{name} accepted the bad input:\n{report}"
-        missing = _found(expect, output)
-        assert not missing, f"{name} output does not name {missing}:\n{report}"
-    changed = sorted(set(before) ^ set(after) | {k for k in before if k in after and before[k] != after[k]})
-    assert not changed, f"the previous site changed: {changed[:10]}\n{report}"
-    assert not leftovers, f"staging folders left behind: {leftovers}"
+def check_rejected(name: str, result, expect: Expect) -> None:  # noqa: ANN001 - Result or CompletedProcess
+    """One command's answer to a bad input: refused, no traceback, naming what ``expect`` lists."""
+    output = result.stdout + result.stderr
+    report = f"--- {name} (exit {result.returncode}) ---\n{output}"
+    assert not TRACEBACK.search(output), f"{name} leaked a traceback:\n{report}"
+    assert result.returncode != 0, f"{name} accepted the bad input:\n{report}"
+    missing = _found(expect, output)
+    assert not missing, f"{name} output does not name {missing}:\n{report}"
 
 
 @pytest.mark.parametrize("bad", CASES, ids=[c.id for c in CASES])
-def test_bad_input_is_rejected_and_the_site_kept(bad: Case, good: Template, tmp_path: Path) -> None:
+def test_bad_input_is_rejected_naming_the_place(bad: Case, good: Template, tmp_path: Path) -> None:
     root = clone(good, tmp_path / "project")
     expect = bad.mutate(good, root)
-    run_case(bad.id, root, expect, [("digest build", lambda: build(root)),
-                                    ("digest validate", lambda: run_cli(root, "validate"))])
+    check_rejected("digest validate", cli_in_process(root, "validate"), expect)
+
+
+def test_the_corpus_breaks_every_kind_of_input() -> None:
+    """Order-independent summary: how many cases break each kind of file (each case is its own test above)."""
+    kinds = {"stats": 0, "po": 0, "md": 0, "config": 0}
+    for bad in CASES:
+        prefix = bad.id.split("-")[0]
+        kinds["stats" if prefix in ("stats", "stat", "source", "article") else prefix] += 1
+    assert len(CASES) >= 100 and len({c.id for c in CASES}) == len(CASES)
+    assert kinds["stats"] >= 60 and kinds["po"] >= 10 and kinds["md"] >= 15 and kinds["config"] >= 10, kinds
+
+
+# --- end to end: new processes, and a good site/ that must survive ----------------------------
+
+# One or two per kind of input, where it fails in the build: dataset and catalogs in the
+# pipeline's validate, pages in the lint, settings before anything is loaded.
+END_TO_END = ["stats-yaml-syntax-unclosed-bracket", "stat-missing-required-population", "po-msgstr-drops-value",
+              "md-unknown-stat-id", "md-latin1-page", "config-broken-yaml"]
+
+
+@pytest.fixture(scope="session")
+def good_with_site(good: Template, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """The good project with a previous site in site/ (any good site: the shipped one, built once)."""
+    root = tmp_path_factory.mktemp("bad-inputs-e2e") / "project"
+    shutil.copytree(good.root, root, ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(built_site, root / "site")
+    return Template(root, good.topic, good.fields, good.start, good.cache)
+
+
+def run_end_to_end(root: Path, expect: Expect, commands: list[tuple[str, Callable[[], subprocess.CompletedProcess[str]]]]
+                   ) -> None:
+    """Each command refuses the input and names it; the previous site is untouched, no staging folder left."""
+    before = snapshot(root / "site")
+    assert before, "the previous site is missing before the case ran"
+    for name, command in commands:
+        check_rejected(name, command(), expect)
+    after = snapshot(root / "site")
+    changed = sorted(set(before) ^ set(after) | {k for k in before if k in after and before[k] != after[k]})
+    assert not changed, f"the previous site changed: {changed[:10]}"
+    leftovers = sorted(p.name for p in root.iterdir() if p.name.startswith(".site-"))
+    assert not leftovers, f"staging folders left behind: {leftovers}"
+
+
+@pytest.mark.parametrize("case_id", END_TO_END)
+def test_failed_build_keeps_the_previous_site(case_id: str, good_with_site: Template, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(good_with_site.root, root, symlinks=True)
+    expect = next(c for c in CASES if c.id == case_id).mutate(good_with_site, root)
+    run_end_to_end(root, expect, [("digest build", lambda: build(root)),
+                                  ("digest validate", lambda: run_cli(root, "validate"))])
 
 
 def _mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
@@ -748,33 +725,18 @@ def _mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
 
 
-def test_plain_mkdocs_build_with_a_dataset_error_keeps_the_site(good: Template, tmp_path: Path) -> None:
-    """``mkdocs build`` on its own: the plugin stops it in on_config, before MkDocs cleans site/."""
-    root = clone(good, tmp_path / "project")
-    replace_record(good, root, "statistics", {"value": '"81%"'})
-    expect = [f"stats/statistics.yaml:{good.line('statistics', 'value')}:", f"id={STAT_ID}", "field=value"]
-    run_case("mkdocs-build-dataset-error", root, expect, [("mkdocs build", lambda: _mkdocs(root))])
+def test_plain_mkdocs_build_with_a_dataset_error_keeps_the_site(good_with_site: Template, tmp_path: Path) -> None:
+    """``mkdocs build`` on its own: the plugin stops it in on_pre_build, before MkDocs cleans site/."""
+    root = tmp_path / "project"
+    shutil.copytree(good_with_site.root, root, symlinks=True)
+    replace_record(good_with_site, root, "statistics", {"value": '"81%"'})
+    expect = [f"stats/statistics.yaml:{good_with_site.line('statistics', 'value')}:", f"id={STAT_ID}", "field=value"]
+    run_end_to_end(root, expect, [("mkdocs build", lambda: _mkdocs(root))])
 
 
-def test_plain_mkdocs_build_with_a_prose_error_keeps_the_site(good: Template, tmp_path: Path) -> None:
-    """A page error is found in on_pre_build, which MkDocs runs before it cleans site/."""
-    root = clone(good, tmp_path / "project")
+def test_plain_mkdocs_build_with_a_prose_error_keeps_the_site(good_with_site: Template, tmp_path: Path) -> None:
+    """A page error is found by the same validate, which the plugin runs before MkDocs cleans site/."""
+    root = tmp_path / "project"
+    shutil.copytree(good_with_site.root, root, symlinks=True)
     line = append_line(root, PAGE, "Se [[stat no-such-figure]] her.")
-    run_case("mkdocs-build-prose-error", root, [f"{PAGE}:{line}:", "unknown id 'no-such-figure'"],
-             [("mkdocs build", lambda: _mkdocs(root))])
-
-
-def test_bad_inputs_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    """Last in the module: one line from what the cases above recorded."""
-    expected = {c.id for c in CASES} | {"mkdocs-build-dataset-error", "mkdocs-build-prose-error"}
-    not_run = sorted(expected - set(RESULTS))
-    lost = sum(r["lost"] for r in RESULTS.values())
-    leaked = sum(r["traceback"] for r in RESULTS.values())
-    line = f"bad inputs: {len(RESULTS)} tried, {lost} lost data, {leaked} leaked a traceback"
-    with capsys.disabled():
-        print("\n" + line)
-    assert not not_run, f"cases that did not run (run the whole module): {not_run}"
-    assert len(RESULTS) >= 45
-    assert line == f"bad inputs: {len(RESULTS)} tried, 0 lost data, 0 leaked a traceback"
-    accepted = sorted(k for k, r in RESULTS.items() if not r["rejected"])
-    assert not accepted, f"bad inputs accepted: {accepted}"
+    run_end_to_end(root, [f"{PAGE}:{line}:", "unknown id 'no-such-figure'"], [("mkdocs build", lambda: _mkdocs(root))])

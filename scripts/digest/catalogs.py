@@ -285,33 +285,68 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
     """Check and compile every catalog (cached by content hash); raise on any problem.
 
     The status of each language is computed while compiling and cached beside the
-    ``.mo``, so a build never parses an unchanged ``.po`` again.
+    ``.mo``, so a build never parses an unchanged ``.po`` again, and the template
+    (which parses the code) is only made when some catalog must be checked.
     """
-    template = build_template(dataset)
-    template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in template)).encode()).hexdigest()
+    template = _Template(dataset)
+    key_base = template_key(dataset)
     translators, statuses, problems = {}, [], []
     for lang in config.languages:
         path = catalog_path(root, lang.code)
         if not path.exists():
             translators[lang.code] = Translator(lang, gettext.NullTranslations())
-            statuses.append(_language_status(lang.code, template, Catalog(locale=_babel_locale(lang))))
+            statuses.append(_language_status(lang.code, template.get(), Catalog(locale=_babel_locale(lang))))
             continue
-        key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
+        key = hashlib.sha256(path.read_bytes() + key_base.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
         status_path = mo_path.with_suffix(".status.json")
         if not (mo_path.exists() and status_path.exists()):
-            catalog, found = check_catalog(path, lang, template)
+            found = _compile(path, lang, template.get(), mo_path, status_path)
             problems += found
             if found:
                 continue
-            mo_path.parent.mkdir(parents=True, exist_ok=True)
-            buffer = BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            mo_path.write_bytes(buffer.getvalue())
-            status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
         with mo_path.open("rb") as handle:
             translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem)
         statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
     if problems:
         raise InputError(problems)
     return translators, StatusReport(statuses)
+
+
+def _compile(path: Path, lang: Language, template: Catalog, mo_path: Path, status_path: Path) -> list[Problem]:
+    """Check one catalog; if it is sound, write its ``.mo`` and its status to the cache."""
+    catalog, found = check_catalog(path, lang, template)
+    if found:
+        return found
+    mo_path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    mo_path.write_bytes(buffer.getvalue())
+    status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
+    return []
+
+
+def template_key(dataset: Dataset) -> str:
+    """Changes whenever the template may: with the dataset's strings or the code (where ``N_`` strings live).
+
+    Hashing the code's bytes is a hundred times cheaper than extracting its strings.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    for message, _comment in dataset_messages(dataset):
+        digest.update(message.encode() + b"\0")
+    return digest.hexdigest()
+
+
+class _Template:
+    """The template, made on first use only."""
+
+    def __init__(self, dataset: Dataset):
+        self._dataset = dataset
+        self._template: Catalog | None = None
+
+    def get(self) -> Catalog:
+        if self._template is None:
+            self._template = build_template(self._dataset)
+        return self._template
