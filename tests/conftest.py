@@ -106,6 +106,57 @@ def _repair(root: Path, rel: str, topics: list[str]) -> str:
     return rel
 
 
+# --- a minimal dataset: one article, topic, source and statistic ------------------------------
+
+ARTICLES = """\
+- id: seed-a
+  title: An article
+  language: sv
+  publisher: unknown
+  url: unknown
+"""
+TOPICS = """\
+- id: topic-a
+  title: Topic A
+  chart_title: Chart A
+  order: 1
+"""
+SOURCE = """\
+- id: source-a
+  producer: Producer
+  title: unknown
+  year_published: 2018
+  url: https://example.org/report
+  method: survey
+  sample_size: 100
+  geography: Sweden
+  population: adults
+  via: [seed-a]
+"""
+STAT = """\
+- id: stat-a
+  source: source-a
+  topic: topic-a
+  year: 2018
+  value: 50
+  unit: percent
+  population: adults
+  sentence: "{value} of adults agree."
+  label: Agree
+  quote: Half agree.
+"""
+
+
+def write_minimal_stats(folder: Path, statistics: str = STAT, sources: str = SOURCE) -> Path:
+    """A stats/ folder holding the minimal dataset (or other statistics/sources text)."""
+    folder.mkdir(parents=True)
+    (folder / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
+    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (folder / "sources.yaml").write_text(sources, encoding="utf-8")
+    (folder / "statistics.yaml").write_text(statistics, encoding="utf-8")
+    return folder
+
+
 # --- the `digest` command --------------------------------------------------------------------
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

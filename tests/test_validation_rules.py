@@ -6,55 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SOURCE, STAT, write_minimal_stats
 from digest.load import check_dataset
 
-ARTICLES = """\
-- id: seed-a
-  title: An article
-  language: sv
-  publisher: unknown
-  url: unknown
-"""
-TOPICS = """\
-- id: topic-a
-  title: Topic A
-  chart_title: Chart A
-  order: 1
-"""
-SOURCE = """\
-- id: source-a
-  producer: Producer
-  title: unknown
-  year_published: 2018
-  url: https://example.org/report
-  method: survey
-  sample_size: 100
-  geography: Sweden
-  population: adults
-  via: [seed-a]
-"""
-STAT = """\
-- id: stat-a
-  source: source-a
-  topic: topic-a
-  year: 2018
-  value: 50
-  unit: percent
-  population: adults
-  sentence: "{value} of adults agree."
-  label: Agree
-  quote: Half agree.
-"""
-
-
 def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE) -> Path:
-    stats = tmp_path / "stats"
-    stats.mkdir()
-    (stats / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
-    (stats / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (stats / "sources.yaml").write_text(sources, encoding="utf-8")
-    (stats / "statistics.yaml").write_text(statistics, encoding="utf-8")
-    return stats
+    return write_minimal_stats(tmp_path / "stats", statistics=statistics, sources=sources)
 
 
 def messages(tmp_path: Path, **files: str) -> list[str]:
