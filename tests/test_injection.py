@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -248,6 +249,13 @@ def test_every_generated_file_lands_under_the_output_folder(hostile: dict) -> No
         assert site.resolve() in path.resolve().parents, path
 
 
+@pytest.fixture
+def dataset_copy(tmp_path: Path) -> Path:
+    """A project folder holding only a copy of stats/: the tests below check the dataset alone."""
+    shutil.copytree(ROOT / "stats", tmp_path / "project" / "stats")
+    return tmp_path / "project"
+
+
 # --- addresses and ids --------------------------------------------------------------------
 
 BAD_URLS = [
@@ -260,7 +268,8 @@ BAD_URLS = [
 
 @pytest.mark.parametrize("url", BAD_URLS, ids=[f"url{i}-{re.sub(r'[^a-z]+', '-', u.lower())[:24]}" for i, u in enumerate(BAD_URLS)])
 @pytest.mark.parametrize("kind", ["sources", "articles"])
-def test_non_http_urls_are_refused(project: Path, kind: str, url: str) -> None:
+def test_non_http_urls_are_refused(dataset_copy: Path, kind: str, url: str) -> None:
+    project = dataset_copy
     path = project / "stats" / f"{kind}.yaml"
     records = yaml.safe_load(path.read_text(encoding="utf-8"))
     text = path.read_text(encoding="utf-8")
@@ -280,7 +289,8 @@ PATH_IDS = ["../evil", "..", "a/b", "/etc/passwd", "x/../../evil", "evil\\x", ".
 
 @pytest.mark.parametrize("where", ["statistics", "topics", "sources", "series"])
 @pytest.mark.parametrize("bad_id", PATH_IDS, ids=[f"id{i}" for i in range(len(PATH_IDS))])
-def test_path_like_ids_are_refused_by_the_model(project: Path, where: str, bad_id: str) -> None:
+def test_path_like_ids_are_refused_by_the_model(dataset_copy: Path, where: str, bad_id: str) -> None:
+    project = dataset_copy
     kind = "statistics" if where == "series" else where
     path = project / "stats" / f"{kind}.yaml"
     text = path.read_text(encoding="utf-8")
