@@ -10,7 +10,6 @@ before anything is written, and every generated file lands under the output fold
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil

@@ -27,7 +27,7 @@ from .chart import Chart, chart_ids
 from .catalogs import StatusReport
 from .config import DigestConfig
 from .export import download_names
-from .format import number, sentence_text, unknown_or, value_text, year_text
+from .format import number, sentence_text, unknown_or, year_text
 from .load import Dataset
 from .messages import N_, NOT_TRANSLATED, OLD_DATA, SOURCE, SOURCES, UNKNOWN_WORD
 from .model import UNKNOWN, Source, Statistic
