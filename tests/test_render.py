@@ -205,6 +205,11 @@ def test_block_shortcode_between_paragraphs(sv):
     assert html.startswith("<p>Före.</p>\n<ul class=\"digest-topics\">") and html.endswith("</ul>\n\n<p>Efter.</p>")
 
 
+def test_what_is_not_a_registered_shortcode_stays_text(sv):
+    """Render trusts validate, but never turns an unknown name, or a block inside a sentence, into markup."""
+    assert html_of(sv, "Se [[foo bar]] och [[topics]] här.") == "<p>Se [[foo bar]] och [[topics]] här.</p>"
+
+
 class Hostile(Translator):
     """Every string translated into HTML, Markdown and Jinja that must stay text (placeholders kept, as
     the catalog check demands)."""
