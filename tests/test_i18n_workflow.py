@@ -27,10 +27,10 @@ NEW_STAT = """
 """
 
 
-def test_shipped_catalogs_are_complete_and_strict_mode_passes():
+def test_shipped_catalogs_are_complete_and_strict_mode_passes(tmp_path: Path):
     result = cli_in_process(ROOT, "i18n", "status", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
-    report = status(ROOT, load_config(ROOT), load_dataset(ROOT / "stats"))
+    report = status(ROOT, load_config(ROOT), load_dataset(ROOT / "stats"), tmp_path / "i18n")
     assert report.complete and all(lang.translated > 0 for lang in report.languages)
 
 

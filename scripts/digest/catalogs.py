@@ -218,15 +218,16 @@ class StatusReport:
         return "\n".join(lines)
 
 
-def status(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> StatusReport:
-    """Count, per language, what the current template needs and the catalog provides."""
-    template = build_template(dataset)
-    result = []
-    for lang in _selected(config, only):
-        path = catalog_path(root, lang.code)
-        catalog = _read(path, lang) if path.exists() else Catalog(locale=_babel_locale(lang))
-        result.append(_language_status(lang.code, template, catalog))
-    return StatusReport(result)
+def status(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path,
+           only: Iterable[str] | None = None) -> StatusReport:
+    """Count, per language, what the current template needs and the catalog provides.
+
+    Computed where the build computes it (:func:`load_translators`, cached by content), so
+    ``digest i18n status`` and the ``[[status]]`` table can never disagree.
+    """
+    wanted = {lang.code for lang in _selected(config, only)}
+    _, report = load_translators(root, config, dataset, cache_dir)
+    return StatusReport([lang for lang in report.languages if lang.code in wanted])
 
 
 def _language_status(code: str, template: Catalog, catalog: Catalog) -> LanguageStatus:

@@ -121,7 +121,7 @@ def _i18n(args: argparse.Namespace) -> int:
         for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):
             print(line)
         return 0
-    report = catalogs.status(args.root, config, dataset, args.lang)
+    report = catalogs.status(args.root, config, dataset, args.root / CACHE_DIR / "i18n", args.lang)
     print(report.as_text())
     if args.strict and not report.complete:
         print("incomplete translations (strict mode)", file=sys.stderr)
