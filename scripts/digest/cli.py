@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .problems import InputError, Problem
+from .problems import InputError, OutputError, Problem
 
 COMMANDS: dict[str, str] = {
     "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         _print_problems(err.problems)
         print(f"{len([p for p in err.problems if p.severity == 'error'])} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
