@@ -96,6 +96,7 @@ def run_mkdocs(root: Path, output: Path, strict: bool) -> str:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about MkDocs' future, not about this build
     return env
 
 
