@@ -84,7 +84,13 @@ def _validate(args: argparse.Namespace) -> int:
     from .i18n import build_template, catalog_path, check_catalog
     from .load import check_dataset
     from .render import check_content
+    from .guard import check_inputs
 
+    problems = check_inputs(args.root)  # links, file types, config tags: before any input is read
+    if any(p.severity == "error" for p in problems):
+        _print_problems(problems)
+        print(f"{len(problems)} error(s); fix them and run `digest validate` again.", file=sys.stderr)
+        return 1
     dataset, problems = check_dataset(args.root / "stats")
     if dataset is not None:
         config = load_config(args.root)

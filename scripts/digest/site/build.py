@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..guard import guard_inputs
 from ..problems import InputError, OutputError, Problem
 
 COMPLETE = ".built"  # written last into a finished build; a folder without it is not a site
@@ -58,6 +59,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True, bu
     ``builder`` fills the staging folder (MkDocs by default; tests pass a stand-in).
     """
     target = Path(os.path.abspath(site_dir or root / "site"))
+    guard_inputs(root)  # before MkDocs reads mkdocs.yml (its loader runs Python tags) or any input
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(target.parent):

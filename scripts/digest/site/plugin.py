@@ -35,6 +35,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from ..guard import guard_inputs
 from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
 
@@ -94,7 +95,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self._root(config)
+        _set_slugify(config)
         try:
+            guard_inputs(root)
             self.pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
         except InputError as err:
             raise PluginError(_message(err)) from None
@@ -137,6 +140,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if (root / folder).exists():
                 server.watch(str(root / folder))
         return server
+
+
+def _set_slugify(config: MkDocsConfig) -> None:
+    """Heading anchors from pymdownx.slugs (Unicode kept, lower case), set here so that
+    mkdocs.yml needs no ``!!python/object/apply`` tag: the guard refuses every Python tag."""
+    from pymdownx.slugs import slugify
+
+    config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify(case="lower"))
 
 
 def _message(err: InputError) -> str:
