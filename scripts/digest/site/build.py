@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..guard import guard_inputs
+from .published import check_svg
 from ..problems import InputError, OutputError, Problem
 
 COMPLETE = ".built"  # written last into a finished build; a folder without it is not a site
@@ -67,6 +68,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True, bu
             staging = _new_folder(target, "new")
             try:
                 messages = (builder or run_mkdocs)(root, staging, strict)
+                _refuse_unpublishable(staging)
                 (staging / COMPLETE).write_text("complete\n", encoding="utf-8")
                 publish(staging, target)
             finally:
@@ -93,6 +95,13 @@ def run_mkdocs(root: Path, output: Path, strict: bool) -> str:
         raise InputError([Problem("mkdocs build", None, None, None,
                                   "build failed, the previous site is unchanged:\n" + "\n".join(shown[-60:]))])
     return "\n".join(lines)
+
+
+def _refuse_unpublishable(staging: Path) -> None:
+    """Standalone SVGs (pages are checked by the plugin as MkDocs writes them)."""
+    problems = [p for path in sorted(staging.rglob("*.svg")) for p in check_svg(path.read_bytes(), path.relative_to(staging).as_posix())]
+    if problems:
+        raise InputError(problems)
 
 
 def _env() -> dict[str, str]:

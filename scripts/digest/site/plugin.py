@@ -38,6 +38,7 @@ from mkdocs.structure.pages import Page
 from ..guard import guard_inputs
 from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
+from .published import check_page
 
 
 class DigestPluginConfig(base.Config):
@@ -119,6 +120,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except InputError as err:
             raise PluginError(_message(err)) from None
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """The last line of defence: the page as published, against the HTML allowlist."""
+        _refuse_unpublishable(check_page(output, f"content/{page.file.src_uri}"))
+        return output
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith(".html"):  # 404.html: rendered from the theme, not from a page
+            _refuse_unpublishable(check_page(output_content, template_name))
+        return output_content
+
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         assert self.pipeline is not None
         lang = self._language(config)
@@ -148,6 +159,11 @@ def _set_slugify(config: MkDocsConfig) -> None:
     from pymdownx.slugs import slugify
 
     config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify(case="lower"))
+
+
+def _refuse_unpublishable(problems: list) -> None:
+    if problems:
+        raise PluginError(_message(InputError(problems)))
 
 
 def _message(err: InputError) -> str:
