@@ -244,7 +244,10 @@ def _setup_matplotlib() -> None:
     font_dir = Path(list(spec.submodule_search_locations)[0]) / "fonts"
     font_manager.fontManager.addfont(str(font_dir / "NanumGothic.ttf"))
     font_manager.fontManager.addfont(str(font_dir / "NanumGothicBold.ttf"))
-    matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False})
+    # text.parse_math off: labels and titles come from data and catalogs, where "$5 to $10"
+    # is money, not TeX (mathtext would draw it as italic math, or fail on unbalanced $).
+    matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False,
+                                "text.parse_math": False})
     _FONTS_READY = True
 
 

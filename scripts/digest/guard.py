@@ -25,6 +25,7 @@ opens a single input file, ``validate`` and the build check here that
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -73,6 +74,8 @@ def check_inputs(root: Path) -> list[Problem]:
     if problems:  # nothing is opened while a link or a device is among the inputs
         return problems
     problems += _file_types(root)
+    if not problems:
+        problems += _front_matter(root)
     for path in _config_files(root):
         problems += yaml_problems(path.read_bytes(), _shown(root, path))
     if not problems:
@@ -148,6 +151,59 @@ def _image_bytes_match(path: Path, suffix: str) -> bool:
     if suffix == ".webp":
         return head.startswith(b"RIFF") and head[8:12] == b"WEBP"
     return head.startswith(IMAGE_MAGIC[suffix])
+
+
+FRONT_MATTER_KEYS = frozenset({"title", "description"})
+_YAML_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # as mkdocs.utils.meta
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_UNSAFE_IN_TITLES = re.compile(r"[<>&\"`\x00-\x1f]")
+
+
+def _front_matter(root: Path) -> list[Problem]:
+    """Page metadata, read the way MkDocs reads it (YAML front matter, or MultiMarkdown
+    ``key: value`` lines at the very top): only ``title`` and ``description``, as plain text.
+
+    ``template:`` would render a page with any theme template; titles go into the navigation
+    and ``<title>`` of every page of the language without escaping.
+    """
+    problems = []
+    folder = root / "content"
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        shown = _shown(root, path)
+        try:
+            text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            continue  # the page lint reports the encoding with its line
+        match = _YAML_FRONT_MATTER.match(text)
+        if match:
+            shape = yaml_problems(match.group(1).encode("utf-8"), shown)
+            if shape:
+                problems += shape
+                continue
+            try:
+                data = yaml.safe_load(match.group(1))
+            except yaml.YAMLError:
+                data = None
+            if not isinstance(data, dict):
+                problems.append(Problem(shown, 1, None, None, "front matter must be a mapping of `key: value`"))
+                continue
+            items = [(str(k), v, 1 + n) for n, (k, v) in enumerate(data.items(), start=1)]
+        else:
+            items = []
+            for n, line in enumerate(text.split("\n"), start=1):
+                meta = _META_LINE.match(line)
+                if not line.strip() or not meta:
+                    break
+                items.append((meta["key"].lower(), meta["value"], n))
+        for key, value, line in items:
+            if key not in FRONT_MATTER_KEYS:
+                problems.append(Problem(shown, line, None, key[:40], "page metadata key not allowed (MkDocs reads "
+                                        f"`key: value` at the top of a page as metadata); allowed: "
+                                        f"{', '.join(sorted(FRONT_MATTER_KEYS))}; start prose after a heading"))
+            elif not isinstance(value, str) or _UNSAFE_IN_TITLES.search(value):
+                problems.append(Problem(shown, line, None, key, "expected plain text without < > & \" ` "
+                                        "(it is published without escaping)"))
+    return problems
 
 
 def _config_files(root: Path) -> list[Path]:

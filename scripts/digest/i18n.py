@@ -167,11 +167,20 @@ def _read(path: Path, lang: Language) -> Catalog:
 
 
 def placeholders(text: str) -> list[str] | None:
-    """The replacement fields of a format string, as ``str.format`` sees them; None if it cannot parse."""
+    """The replacement fields of a format string, as ``str.format`` sees them; None if it cannot parse.
+
+    Only bare ``{name}`` fields count as parsed: a format spec (``{low:>300000}`` pads to
+    300 000 characters), a conversion (``{n!r}``), an index or attribute (``{n.__class__}``)
+    or an empty field make the text unusable, so they return None like unbalanced braces.
+    """
     try:
-        return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
         return None
+    if any(spec or conversion or not name.isidentifier() for name, spec, conversion in fields):
+        return None
+    return sorted(name for name, _, _ in fields)
 
 
 # --- status ----------------------------------------------------------------------------
@@ -262,14 +271,17 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
             problems.append(Problem(shown, message.lineno, None, "msgid",
                                     f"unknown message id {msgid[:60]!r}; run `digest i18n update` to mark it obsolete"))
             continue
-        wanted = placeholders(msgid if isinstance(message.id, str) else message.id[1]) or []
+        wanted = placeholders(msgid if isinstance(message.id, str) else message.id[1])
+        if wanted is None:  # the original is not a format string (e.g. a caveat quoting "{% raw %}"): text only
+            continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
             got = placeholders(text)
             if got is None:
                 problems.append(Problem(shown, message.lineno, None, "msgstr",
-                                        f"unbalanced braces in the translation of {msgid[:50]!r}; "
-                                        f"keep exactly {wanted or 'no placeholders'}"))
+                                        f"braces in the translation of {msgid[:50]!r} are not bare placeholders "
+                                        f"(unbalanced, or with a format such as {{n:>9}}); "
+                                        f"keep exactly {['{' + n + '}' for n in wanted] or 'no placeholders'}"))
             elif set(got) != set(wanted):
                 problems.append(Problem(shown, message.lineno, None, "msgstr",
                                         f"placeholders {got or 'none'} do not match the original's "

@@ -152,9 +152,25 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     code = translator.lang.code
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return {
-        f"data/digest-{code}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        f"data/digest-{code}.csv": csv_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8"),
         f"data/digest-{code}.json": json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"),
     }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: "pandas.DataFrame") -> "pandas.DataFrame":  # noqa: F821
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection).
+
+    Only text columns: numbers (a negative value included) stay numbers. The JSON download
+    keeps the text as it is; JSON is not opened by spreadsheets as formulas.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or str(safe[column].dtype) == "string":
+            safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return safe
 
 
 def _sentence(stat, translator: Translator) -> str:  # noqa: ANN001

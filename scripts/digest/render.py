@@ -31,7 +31,7 @@ from .format import number, sentence_text, unknown_or, value_text, year_text
 from .i18n import StatusReport, Text, Translator
 from .load import Dataset
 from .messages import N_, NOT_TRANSLATED, OLD_DATA, SOURCE, SOURCES, UNKNOWN
-from .model import Source, Statistic
+from .model import Source, Statistic, first_number_character
 from .problems import InputError, Problem
 
 SHORTCODES: dict[str, str] = {
@@ -475,9 +475,9 @@ def lint_prose(markdown: str, shown: str) -> list[Problem]:
         prose = _REFERENCE_DEFINITION.sub("[]:", prose)
         if _RAW_HTML.search(prose):
             problems.append(Problem(shown, lineno, None, "html", "raw HTML is not allowed in pages; use Markdown"))
-        digit = re.search(r"\d", prose)
-        if digit:
+        digit = first_number_character(prose)
+        if digit is not None:
             problems.append(Problem(shown, lineno, None, "number",
-                                    f"number typed by hand ({prose[max(0, digit.start() - 15):digit.start() + 15].strip()!r}); "
+                                    f"number typed by hand ({prose[max(0, digit - 15):digit + 15].strip()!r}); "
                                     "refer to a statistic with [[stat ID]] or write the number as a word"))
     return problems
