@@ -13,13 +13,14 @@ from conftest import ROOT, copy_project
 from digest import cli
 from digest.guard import MAX_DEPTH, check_inputs, yaml_problems
 from digest.problems import InputError
+from digest.site import build as site_build
 from digest.site.build import build_site
 
 SECRET = "TOKEN=ghp_do-not-publish-me"
 
 
-def _never_built(root: Path, output: Path, strict: bool) -> str:
-    raise AssertionError("the build reached MkDocs")
+def _never_run(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the build started MkDocs")
 
 
 def _refused(root: Path, capsys: pytest.CaptureFixture[str], *expected: str) -> str:
@@ -27,8 +28,9 @@ def _refused(root: Path, capsys: pytest.CaptureFixture[str], *expected: str) -> 
     assert cli.main(["--root", str(root), "validate"]) == 1
     shown = capsys.readouterr()
     out = shown.out + shown.err
-    with pytest.raises(InputError) as caught:
-        build_site(root, root / "site", builder=_never_built)
+    with pytest.raises(InputError) as caught, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_build.subprocess, "run", _never_run)
+        build_site(root, root / "site")
     out += str(caught.value)
     for text in expected:
         assert text in out, out

@@ -60,7 +60,6 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True, bu
     ``builder`` fills the staging folder (MkDocs by default; tests pass a stand-in).
     """
     target = Path(os.path.abspath(site_dir or root / "site"))
-    guard_inputs(root)  # before MkDocs reads mkdocs.yml (its loader runs Python tags) or any input
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _exclusive(target.parent):
@@ -82,6 +81,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True, bu
 
 def run_mkdocs(root: Path, output: Path, strict: bool) -> str:
     """``mkdocs build`` into ``output``; its warnings (if not strict), or InputError/OutputError."""
+    guard_inputs(root)  # before MkDocs reads mkdocs.yml (its loader runs Python tags) or any input
     command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(output),
                "--config-file", str(root / "mkdocs.yml")]
     if strict:
