@@ -34,6 +34,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .cache import read_entry, write_entry
 from .config import DigestConfig, Language
 from .load import Dataset
 from .problems import InputError, Problem
@@ -311,19 +312,29 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
         key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
         status_path = mo_path.with_suffix(".status.json")
-        if not (mo_path.exists() and status_path.exists()):
+        cached = _cached_catalog(mo_path, status_path)
+        if cached is None:  # missing or damaged: compiled again from the .po, never used as is
             catalog, found = check_catalog(path, lang, template)
             problems += found
             if found:
                 continue
-            mo_path.parent.mkdir(parents=True, exist_ok=True)
             buffer = BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
-            mo_path.write_bytes(buffer.getvalue())
-            status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
-        with mo_path.open("rb") as handle:
-            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem)
-        statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
+            status = _language_status(lang.code, template, catalog)
+            write_entry(mo_path, buffer.getvalue())
+            write_entry(status_path, json.dumps(asdict(status)).encode("utf-8"))
+            cached = gettext.GNUTranslations(BytesIO(buffer.getvalue())), status
+        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem)
+        statuses.append(cached[1])
     if problems:
         raise InputError(problems)
     return translators, StatusReport(statuses)
+
+
+def _cached_catalog(mo_path: Path, status_path: Path) -> tuple[gettext.GNUTranslations, LanguageStatus] | None:
+    """A compiled catalog and its status from the cache, or None if either is missing or damaged."""
+    mo = read_entry(mo_path, lambda data: gettext.GNUTranslations(BytesIO(data)))
+    status = read_entry(status_path, lambda data: LanguageStatus(**json.loads(data)))
+    if mo is None or status is None:
+        return None
+    return gettext.GNUTranslations(BytesIO(mo)), LanguageStatus(**json.loads(status))

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from .cache import parse_svg, read_entry, write_entry
 from .format import unknown_or, value_text, year_text
 from .load import Dataset
 from .messages import N_
@@ -215,8 +216,8 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
     paths = [cache_dir / f"{plan.spec.key()}.svg" for plan in plans]
     missing: dict[Path, ChartSpec] = {}
     for plan, path in zip(plans, paths):
-        if not path.exists():
-            missing.setdefault(path, plan.spec)
+        if path not in missing and read_entry(path, parse_svg) is None:  # a damaged entry is drawn again
+            missing[path] = plan.spec
     _render_missing(list(missing.items()), workers)
     charts = [Chart(plan.spec, plan.figures, path, chart_info(plan, dataset, translators[plan.spec.lang]))
               for plan, path in zip(plans, paths)]
@@ -239,9 +240,7 @@ def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) ->
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_entry(path, data)
 
 
 _FONTS_READY = False
