@@ -49,6 +49,9 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
+DOWNLOADS_CODE_VERSION = "2"  # bump when downloads() changes what it writes, to invalidate the cache
+
+
 def download_names(code: str) -> list[str]:
     """The dataset files of one language, relative to its root; the ``[[downloads]]`` shortcode links them."""
     return [f"data/digest-{code}.csv", f"data/digest-{code}.json"]
@@ -56,7 +59,7 @@ def download_names(code: str) -> list[str]:
 
 def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The dataset files of one language, from the cache when the data and catalog are unchanged."""
-    digest = hashlib.sha256(translator.key.encode())
+    digest = hashlib.sha256((DOWNLOADS_CODE_VERSION + translator.key).encode())
     for path in sorted(stats_dir.rglob("*.yaml")):
         digest.update(path.read_bytes())
     code = translator.lang.code
@@ -111,9 +114,11 @@ def csv_safe(frame: "pandas.DataFrame") -> "pandas.DataFrame":  # noqa: F821 - p
 
     Only the CSV: JSON is not opened by spreadsheets as formulas, so it keeps the text as is.
     """
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or str(safe[column].dtype) == "string":
+        if is_object_dtype(safe[column]) or is_string_dtype(safe[column]):
             safe[column] = safe[column].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
     return safe
 
