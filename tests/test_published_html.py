@@ -10,7 +10,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from digest.site.published import INLINE_SCRIPTS, check_folder, check_page, check_svg, script_hash
+from digest.allowlist import INLINE_SCRIPTS, check_folder, check_page, check_svg, script_hash
 
 EXTENSIONS = ["toc", "admonition", "tables", "fenced_code"]
 
@@ -97,3 +97,17 @@ def test_inline_scripts_are_allowed_by_hash_with_only_paths_varying() -> None:
 ])
 def test_standalone_svg_files(svg: bytes, expected: str) -> None:
     assert expected in "\n".join(str(p) for p in check_svg(svg, "charts/x.svg"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Se ](https://x.example/<img src=x onerror=alert(document.domain)>) her.", "onerror"),
+    ("> [evil]: javascript:alert(document.domain)\n>\n> [x][evil]", "javascript: URL"),
+    ("# Om &lt;img src=x onerror=alert(document.domain)&gt;\n", "onerror"),  # the heading becomes the nav title
+    ("[x](java\tscript:alert(document.domain))", "javascript: URL"),
+])
+def test_validate_sees_what_the_build_would_refuse(text: str, expected: str) -> None:
+    """The lint stage renders each page's prose and applies the same allowlist: validate ⇒ build."""
+    from digest.allowlist import check_prose
+
+    assert expected in "\n".join(str(p) for p in check_prose(text, "content/sv/about.md"))
+    assert check_prose("# Om\n\nVanlig text med [länk](https://example.org/).\n", "content/sv/about.md") == ()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Sequence
 
+from .allowlist import check_prose
 from .catalogs import StatusReport, load_translators
 from .config import DigestConfig, load_config
 from .guard import check_inputs
@@ -95,7 +96,8 @@ def lint_page(data: bytes, shown: str, dataset: Dataset) -> list[Problem]:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return [Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8")]
-    return lint_prose(text, shown) + check_references(text, shown, dataset)
+    problems = lint_prose(text, shown) + check_references(text, shown, dataset)
+    return problems or list(check_prose(text, shown))  # what the lines pass, the rendered prose must too
 
 
 def check_references(markdown: str, shown: str, dataset: Dataset) -> list[Problem]:

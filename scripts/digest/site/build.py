@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..guard import guard_inputs
-from .published import check_svg
+from ..allowlist import check_svg
 from ..problems import InputError, OutputError, Problem
 
 COMPLETE = ".built"  # written last into a finished build; a folder without it is not a site

@@ -43,7 +43,7 @@ from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension
 from ..shortcodes import PageContext
-from .published import check_page
+from ..allowlist import check_page
 
 log = get_plugin_logger("digest")
 

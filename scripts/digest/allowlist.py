@@ -1,4 +1,4 @@
-"""The last line of defence: what is actually published is checked against an allowlist.
+"""Stage 0, allowlist: what is actually published is checked against an allowlist of HTML.
 
 Linting Markdown with regular expressions cannot see everything a browser will run
 (a link target holding ``<img onerror>``, a front-matter title MkDocs puts in the
@@ -31,12 +31,18 @@ The rules, and why:
 
 Call :func:`check_page` per page (the plugin does, in ``on_post_page``) or
 :func:`check_folder` over a finished site (which also checks standalone SVG files,
-which run script when opened directly).
+which run script when opened directly). :func:`check_prose` is the same check on a
+page's hand-written Markdown alone, for ``validate`` (the lint stage), so that what
+``validate`` passes the build does not then refuse: shortcodes are left out (their
+HTML comes from autoescaped templates, and the built page is checked anyway), and the
+title is placed raw in a navigation link, as the theme places it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import json
 import re
 from pathlib import Path
@@ -45,7 +51,7 @@ from xml.etree import ElementTree
 
 import html5lib
 
-from ..problems import Problem
+from .problems import Problem
 
 SVG = "{http://www.w3.org/2000/svg}"
 XMLNS = "{http://www.w3.org/2000/xmlns/}"
@@ -226,3 +232,27 @@ def check_svg(data: bytes, shown: str) -> list[Problem]:
             elif plain == "href" and not value.startswith("#"):
                 problems.append(f"link {_short(value)!r}")
     return [Problem(shown, None, None, None, f"published SVG not allowed: {what}") for what in problems]
+
+
+# --- a page's prose, before the build ---------------------------------------------------
+
+PREVIEW_EXTENSIONS = ("toc", "admonition", "tables", "fenced_code")  # mkdocs.yml's, and MkDocs' defaults
+_SHORTCODE = re.compile(r"\[\[[^\]]*\]\]")
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_TITLE_LINE = re.compile(r"^title:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def check_prose(markdown_text: str, shown: str) -> tuple[Problem, ...]:
+    """The allowlist on one page's prose rendered as MkDocs renders it (cached: pages rarely change)."""
+    import markdown
+
+    front = _FRONT_MATTER.match(markdown_text)
+    body = markdown_text[front.end():] if front else markdown_text
+    titles = _TITLE_LINE.findall(front.group(1)) if front else []
+    rendered = markdown.markdown(_SHORTCODE.sub("x", body), extensions=list(PREVIEW_EXTENSIONS))
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", rendered, re.DOTALL)
+    if heading:  # MkDocs takes the first heading's text, unescaped, as the title
+        titles.append(html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))))
+    nav = "".join(f'<a href="./">{title}</a>' for title in titles)
+    return tuple(check_page(f"<!doctype html><title>x</title><nav>{nav}</nav><article>{rendered}</article>", shown))
