@@ -212,6 +212,9 @@ def _config_files(root: Path) -> list[Path]:
     return files + (sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else [])
 
 
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ten times faster
+
+
 def yaml_problems(data: bytes, shown: str) -> list[Problem]:
     """Tags, anchors, aliases and depth of a YAML text, read as events: nothing is constructed.
 
@@ -222,7 +225,7 @@ def yaml_problems(data: bytes, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     depth = 0
     try:
-        for event in yaml.parse(data, Loader=yaml.SafeLoader):
+        for event in yaml.parse(data, Loader=_EVENT_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return [Problem(shown, line, None, None, "YAML anchors and aliases (`&name`, `*name`) are not "
