@@ -163,3 +163,17 @@ def test_alias_bomb_and_deep_nesting_are_refused_quickly() -> None:
     deep = b"x: " + b"[" * 250 + b"]" * 250 + b"\n"
     assert f"nested more than {MAX_DEPTH} levels" in str(yaml_problems(deep, "mkdocs.yml"))
     assert yaml_problems(b"a: [1, {b: c}]\n", "x.yaml") == []
+
+
+def test_catalog_commands_refuse_a_linked_catalog(project: Path, secret: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`digest i18n update` rewrites catalogs: through a link it would write outside the repository."""
+    catalog = project / "content" / "da" / "LC_MESSAGES" / "digest.po"
+    secret.write_bytes(catalog.read_bytes())
+    before = secret.read_bytes()
+    catalog.unlink()
+    catalog.symlink_to(secret)
+    for action in ("update", "status"):
+        assert cli.main(["--root", str(project), "i18n", action]) == 1
+        assert "symbolic link" in capsys.readouterr().err
+    assert secret.read_bytes() == before

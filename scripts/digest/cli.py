@@ -117,8 +117,10 @@ def _build(args: argparse.Namespace) -> int:
 def _i18n(args: argparse.Namespace) -> int:
     from . import catalogs
     from .config import load_config
+    from .guard import guard_inputs
     from .load import load_dataset
 
+    guard_inputs(args.root)  # catalogs are read and rewritten here: never through a link
     config, dataset = load_config(args.root), load_dataset(args.root / "stats")
     if args.action == "update":
         for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):
