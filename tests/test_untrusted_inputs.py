@@ -1,5 +1,6 @@
-"""Round two of hostile inputs (issue 10, items 6 and 7): what `validate` used to pass and the build
-then crashed on, or published wrongly. Each case runs `digest validate` in process on a scratch
+"""Round two of hostile inputs (issue 10): what `validate` used to pass and the build then ran,
+published, or crashed on — links out of the repository, file types, config that runs code,
+script in rendered pages, loader-exhausting YAML, numbers, placeholders and page metadata. Each case runs `digest validate` in process on a scratch
 copy and must exit 1 naming the file (and line, id, field where there is one), with no traceback;
 the ones that could exhaust the machine also run under a memory ceiling.
 
@@ -84,7 +85,44 @@ ALIAS_BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' 
 ALIAS_BOMB_RECORD = "\n- id: zz-bomb\n  quote: &q [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
     f"  f{i}: &q{i} [{','.join(['*q' if i == 0 else f'*q{i - 1}'] * 9)}]\n" for i in range(8)) + "  label: *q7\n"
 
+def _link(rel: str, target: str) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        path = root / rel
+        if path.exists():
+            path.unlink()
+        path.symlink_to(target)
+    return mutate
+
+
 CASES = [
+    # inputs MkDocs must never read (the guard; test_guard.py has the full set)
+    Case("link-content-to-git-config", "link", _link("content/sv/x.txt", "../../.git/config"), ("content/sv/x.txt", "symbolic link")),
+    Case("link-page-to-proc-environ", "link", _link("content/sv/env.md", "/proc/self/environ"), ("content/sv/env.md", "symbolic link")),
+    Case("link-dataset-file", "link", _link(SOURCES, "/etc/hostname"), (SOURCES, "symbolic link")),
+    Case("link-mkdocs-yml", "link", _link("mkdocs.yml", "/etc/hostname"), ("mkdocs.yml", "symbolic link")),
+    Case("type-html-page", "type", _write("content/sv/x.html", "<script>alert(document.domain)</script>"),
+         ("content/sv/x.html", "'.html' is not allowed")),
+    Case("type-svg-with-script", "type", _write("content/sv/logo.svg", "<svg><script>alert(1)</script></svg>"),
+         ("content/sv/logo.svg", "'.svg' is not allowed")),
+    Case("type-js", "type", _write("content/sv/app.js", "alert(1)"), ("content/sv/app.js", "'.js' is not allowed")),
+    Case("type-png-that-is-html", "type", _write("content/sv/p.png", "<html><script>alert(1)</script>"),
+         ("content/sv/p.png", "not a png image")),
+    Case("tag-mkdocs-python-apply", "tag", _append("mkdocs.yml", '\nx: !!python/object/apply:os.system ["touch PWNED"]\n'),
+         ("mkdocs.yml", "python/object/apply:os.system")),
+    Case("tag-mkdocs-env", "tag", _append("mkdocs.yml", "\nsite_author: !ENV GITHUB_TOKEN\n"), ("mkdocs.yml", "'!ENV'")),
+    Case("tag-mkdocs-hooks", "tag", _append("mkdocs.yml", "\nhooks: [evil.py]\n"), ("mkdocs.yml", "field=hooks")),
+    Case("tag-mkdocs-extension-from-the-repository", "tag", _replace("mkdocs.yml", "  - admonition\n", "  - admonition\n  - evil\n"),
+         ("mkdocs.yml", "'evil' is not allowed")),
+    # script in what would be published (the lint renders each page's prose through the HTML allowlist)
+    Case("html-onerror-inside-a-link-target", "html",
+         _append(PAGE, "\nSe ](https://x.example/<img src=x onerror=alert(document.domain)>) her.\n"),
+         (PAGE, "event handler onerror= on <img>")),
+    Case("html-reference-in-blockquote", "html", _append(PAGE, "\n> [evil]: javascript:alert(document.domain)\n>\n> [x][evil]\n"),
+         (PAGE, "javascript: URL")),
+    Case("html-reference-in-list", "html", _append(PAGE, "\n- [evil]: javascript:alert(document.domain)\n- [x][evil]\n"),
+         (PAGE, "javascript: URL")),
+    Case("html-heading-entities", "html", _replace(PAGE, "# ", "# &lt;img src=x onerror=alert(document.domain)&gt; "),
+         (PAGE, "onerror")),
     # YAML that exhausts the loader: refused before anything is built
     Case("yaml-alias-bomb-in-stats", "yaml", _append(STATS, ALIAS_BOMB_RECORD), (STATS, "anchors and aliases")),
     Case("yaml-alias-bomb-as-a-file", "yaml", _write("stats/statistics/bomb.yaml", ALIAS_BOMB),
@@ -166,6 +204,7 @@ def test_hostile_input_is_refused_by_validate(bad: Case, tmp_path: Path, capsys:
         tracemalloc.stop()
     assert not TRACEBACK.search(output), output
     assert code == 1, output
+    assert not (root / "PWNED").exists() and not (root.parent / "PWNED").exists()
     for text in bad.expect:
         assert text in output, f"{text!r} missing from:\n{output}"
     assert peak < 200_000_000, f"validate used {peak / 1e6:.0f} MB"
@@ -179,7 +218,7 @@ def test_the_round_two_corpus_covers_every_class() -> None:
         kinds[bad.kind] = kinds.get(bad.kind, 0) + 1
     print("round-two bad inputs: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     assert len({c.id for c in CASES}) == len(CASES)
-    assert {"yaml", "number", "typed-number", "placeholder", "metadata"} <= set(kinds)
+    assert {"link", "type", "tag", "html", "yaml", "number", "typed-number", "placeholder", "metadata"} <= set(kinds)
     assert all(n >= 4 for n in kinds.values()), kinds
 
 
