@@ -11,10 +11,14 @@ SITE_INPUTS := mkdocs.yml $(shell find stats content site_config scripts -type f
 .PHONY: site test serve bench validate status lock clean
 .DEFAULT_GOAL := site
 
+# Every package is checked against the sha256 in requirements.lock (pip itself and setuptools
+# included); nothing is resolved or fetched unpinned. The project's own editable install has no
+# hash to check, so it adds no dependency (--no-deps) and builds with the locked setuptools.
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 site: site/.built
@@ -37,8 +41,14 @@ validate: $(INSTALLED)
 status: $(INSTALLED)
 	$(BIN)/digest i18n status
 
-lock: $(INSTALLED)
-	{ head -2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+# Re-resolve within pyproject.toml's ranges (keeping the current pins; add --upgrade to move)
+# with hashes, in a throwaway venv so pip-tools never enters the project's environment.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet pip==26.3 pip-tools==7.6.2
+	.lockenv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml requirements-tools.in
+	rm -rf .lockenv
 
 clean:
-	rm -rf site .cache .stamps
+	rm -rf site .site-* .cache .stamps

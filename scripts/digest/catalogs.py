@@ -34,6 +34,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .cache import read_entry, write_entry
 from .config import DigestConfig, Language
 from .load import Dataset
 from .problems import InputError, Problem
@@ -171,11 +172,20 @@ def _read(path: Path, lang: Language) -> Catalog:
 
 
 def placeholders(text: str) -> list[str] | None:
-    """The replacement fields of a format string, as ``str.format`` sees them; None if it cannot parse."""
+    """The replacement fields of a format string, as ``str.format`` sees them; None if it cannot parse.
+
+    Only bare ``{name}`` fields count as parsed: a format spec (``{low:>300000}`` pads to
+    300 000 characters), a conversion (``{n!r}``), an index or attribute (``{n.__class__}``)
+    or an empty field make the text unusable, so they return None like unbalanced braces.
+    """
     try:
-        return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
         return None
+    if any(spec or conversion or not name.isidentifier() for name, spec, conversion in fields):
+        return None
+    return sorted(name for name, _, _ in fields)
 
 
 # --- status ----------------------------------------------------------------------------
@@ -266,14 +276,17 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
             problems.append(Problem(shown, message.lineno, None, "msgid",
                                     f"unknown message id {msgid[:60]!r}; run `digest i18n update` to mark it obsolete"))
             continue
-        wanted = placeholders(msgid if isinstance(message.id, str) else message.id[1]) or []
+        wanted = placeholders(msgid if isinstance(message.id, str) else message.id[1])
+        if wanted is None:  # the original is not a format string (e.g. a caveat quoting "{% raw %}"): text only
+            continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
             got = placeholders(text)
             if got is None:
                 problems.append(Problem(shown, message.lineno, None, "msgstr",
-                                        f"unbalanced braces in the translation of {msgid[:50]!r}; "
-                                        f"keep exactly {wanted or 'no placeholders'}"))
+                                        f"braces in the translation of {msgid[:50]!r} are not bare placeholders "
+                                        f"(unbalanced, or with a format such as {{n:>9}}); "
+                                        f"keep exactly {['{' + n + '}' for n in wanted] or 'no placeholders'}"))
             elif set(got) != set(wanted):
                 problems.append(Problem(shown, message.lineno, None, "msgstr",
                                         f"placeholders {got or 'none'} do not match the original's "
@@ -301,30 +314,23 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
         key = hashlib.sha256(path.read_bytes() + key_base.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
         status_path = mo_path.with_suffix(".status.json")
-        if not (mo_path.exists() and status_path.exists()):
-            found = _compile(path, lang, template.get(), mo_path, status_path)
+        cached = _cached_catalog(mo_path, status_path)
+        if cached is None:  # missing or damaged: compiled again from the .po, never used as is
+            catalog, found = check_catalog(path, lang, template.get())
             problems += found
             if found:
                 continue
-        with mo_path.open("rb") as handle:
-            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem)
-        statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
+            buffer = BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            status = _language_status(lang.code, template.get(), catalog)
+            write_entry(mo_path, buffer.getvalue())
+            write_entry(status_path, json.dumps(asdict(status)).encode("utf-8"))
+            cached = gettext.GNUTranslations(BytesIO(buffer.getvalue())), status
+        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem)
+        statuses.append(cached[1])
     if problems:
         raise InputError(problems)
     return translators, StatusReport(statuses)
-
-
-def _compile(path: Path, lang: Language, template: Catalog, mo_path: Path, status_path: Path) -> list[Problem]:
-    """Check one catalog; if it is sound, write its ``.mo`` and its status to the cache."""
-    catalog, found = check_catalog(path, lang, template)
-    if found:
-        return found
-    mo_path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    mo_path.write_bytes(buffer.getvalue())
-    status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
-    return []
 
 
 def template_key(dataset: Dataset) -> str:
@@ -351,3 +357,12 @@ class _Template:
         if self._template is None:
             self._template = build_template(self._dataset)
         return self._template
+
+
+def _cached_catalog(mo_path: Path, status_path: Path) -> tuple[gettext.GNUTranslations, LanguageStatus] | None:
+    """A compiled catalog and its status from the cache, or None if either is missing or damaged."""
+    mo = read_entry(mo_path, lambda data: gettext.GNUTranslations(BytesIO(data)))
+    status = read_entry(status_path, lambda data: LanguageStatus(**json.loads(data)))
+    if mo is None or status is None:
+        return None
+    return gettext.GNUTranslations(BytesIO(mo)), LanguageStatus(**json.loads(status))

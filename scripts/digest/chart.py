@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from .cache import parse_svg, read_entry, write_entry
 from .format import unknown_or, value_text, year_text
 from .load import Dataset
 from .messages import N_
@@ -215,8 +216,8 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
     paths = [cache_dir / f"{plan.spec.key()}.svg" for plan in plans]
     missing: dict[Path, ChartSpec] = {}
     for plan, path in zip(plans, paths):
-        if not path.exists():
-            missing.setdefault(path, plan.spec)
+        if path not in missing and read_entry(path, parse_svg) is None:  # a damaged entry is drawn again
+            missing[path] = plan.spec
     _render_missing(list(missing.items()), workers)
     charts = [Chart(plan.spec, plan.figures, path, chart_info(plan, dataset, translators[plan.spec.lang]))
               for plan, path in zip(plans, paths)]
@@ -239,9 +240,7 @@ def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) ->
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_entry(path, data)
 
 
 _FONTS_READY = False
@@ -265,7 +264,10 @@ def _setup_matplotlib() -> None:
     font_dir = Path(list(spec.submodule_search_locations)[0]) / "fonts"
     font_manager.fontManager.addfont(str(font_dir / "NanumGothic.ttf"))
     font_manager.fontManager.addfont(str(font_dir / "NanumGothicBold.ttf"))
-    matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False})
+    # text.parse_math off: labels and titles come from data and catalogs, where "$5 to $10"
+    # is money, not TeX (mathtext would draw it as italic math, or fail on unbalanced $).
+    matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False,
+                                "text.parse_math": False})
     _FONTS_READY = True
 
 

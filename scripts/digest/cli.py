@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .problems import InputError, Problem, errors_only
+from .problems import InputError, OutputError, Problem, errors_only
 
 CACHE_DIR = ".cache"  # as the plugin's default cache_dir: validate compiles catalogs into the same cache
 
@@ -35,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         _print_problems(err.problems)
         print(f"{len([p for p in err.problems if p.severity == 'error'])} problem(s); nothing was written.", file=sys.stderr)
+        return 1
+    except OutputError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
@@ -114,8 +117,10 @@ def _build(args: argparse.Namespace) -> int:
 def _i18n(args: argparse.Namespace) -> int:
     from . import catalogs
     from .config import load_config
+    from .guard import guard_inputs
     from .load import load_dataset
 
+    guard_inputs(args.root)  # catalogs are read and rewritten here: never through a link
     config, dataset = load_config(args.root), load_dataset(args.root / "stats")
     if args.action == "update":
         for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):

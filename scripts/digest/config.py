@@ -49,7 +49,7 @@ class DigestConfig(BaseModel):
         "Example: `languages: [{code: sv, locale: sv_SE, name: Svenska}]`.",
     )
     old_data_after_years: int = Field(
-        default=10, ge=0, description="Age in years after which a figure is marked as old data. Example: `old_data_after_years: 10`."
+        default=10, ge=0, strict=True, description="Age in years after which a figure is marked as old data. Example: `old_data_after_years: 10`."
     )
     site_url: str = Field(description="Published address, for citations. Example: `site_url: https://example.org/digest/`.")
     data_licence: str = Field(min_length=1, description="Licence of the curated dataset. Example: `data_licence: CC BY 4.0`.")

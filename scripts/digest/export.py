@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .cache import read_entry, write_atomic, write_entry
 from .chart import Chart
 from .format import sentence_text, unknown_or, value_text, year_text
 from .load import Dataset, to_frame
@@ -38,13 +39,17 @@ def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> b
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "label", "value", "low", "high", "unit", "year", "source", "producer"])
     for stat in stats:
-        writer.writerow([stat.id, tr.text(stat.label).value, _raw(stat.value), _raw(stat.low), _raw(stat.high),
-                         stat.unit, stat.year, stat.source, dataset.sources[stat.source].producer])
+        writer.writerow([stat.id, csv_cell(tr.text(stat.label).value), _raw(stat.value), _raw(stat.low),
+                         _raw(stat.high), stat.unit, stat.year, stat.source,
+                         csv_cell(dataset.sources[stat.source].producer)])
     return buffer.getvalue().encode("utf-8")
 
 
 def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
+
+
+DOWNLOADS_CODE_VERSION = "2"  # bump when downloads() changes what it writes, to invalidate the cache
 
 
 def download_names(code: str) -> list[str]:
@@ -54,16 +59,27 @@ def download_names(code: str) -> list[str]:
 
 def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The dataset files of one language, from the cache when the data and catalog are unchanged."""
-    digest = hashlib.sha256(translator.key.encode())
+    digest = hashlib.sha256((DOWNLOADS_CODE_VERSION + translator.key).encode())
     for path in sorted(stats_dir.rglob("*.yaml")):
         digest.update(path.read_bytes())
     code = translator.lang.code
     folder = cache_dir / "downloads" / f"{code}-{digest.hexdigest()[:20]}"
     names = download_names(code)
-    if not all((folder / name).exists() for name in names):
-        for rel, data in downloads(dataset, translator).items():
-            write_file(folder / rel, data)
-    return {name: (folder / name).read_bytes() for name in names}
+    cached = {name: read_entry(folder / name, _PARSERS[Path(name).suffix]) for name in names}
+    if any(data is None for data in cached.values()):  # missing or damaged: made again, never published
+        cached = downloads(dataset, translator)
+        for rel, data in cached.items():
+            write_entry(folder / rel, data)
+    return cached  # type: ignore[return-value]
+
+
+def _parse_csv(data: bytes) -> None:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    if not rows or any(len(row) != len(rows[0]) for row in rows):
+        raise ValueError("ragged CSV")
+
+
+_PARSERS = {".csv": _parse_csv, ".json": json.loads}
 
 
 def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
@@ -80,9 +96,31 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     csv_name, json_name = download_names(translator.lang.code)
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return {
-        csv_name: frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
+        csv_name: csv_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8"),
         json_name: json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"),
     }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_safe(frame: "pandas.DataFrame") -> "pandas.DataFrame":  # noqa: F821 - pandas is imported lazily
+    """:func:`csv_cell` on every text cell; numbers (a negative value included) stay numbers.
+
+    Only the CSV: JSON is not opened by spreadsheets as formulas, so it keeps the text as is.
+    """
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if is_object_dtype(safe[column]) or is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return safe
 
 
 def _sentence(stat: Statistic, translator: Translator) -> str:
@@ -91,6 +129,5 @@ def _sentence(stat: Statistic, translator: Translator) -> str:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write bytes, making the folders on the way."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    """Write bytes, making the folders on the way (atomically: a reader never sees a prefix)."""
+    write_atomic(path, data)

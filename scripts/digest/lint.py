@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Sequence
 
+from .allowlist import check_prose
 from .catalogs import StatusReport, load_translators
 from .config import DigestConfig, load_config
+from .guard import check_inputs
 from .load import Dataset, check_dataset
+from .model import first_number_character
 from .problems import InputError, Problem, errors_only
 from .shortcodes import REGISTRY, SHORTCODE, Argument
 from .translate import Translator
@@ -49,7 +52,9 @@ def validate(root: Path, cache_dir: Path) -> Inputs:
     Catalogs are compiled on the way (into ``cache_dir``, by content hash), since
     compiling is where a catalog's problems show.
     """
-    problems: list[Problem] = []
+    problems = check_inputs(root)  # links, file types, config tags, page metadata: before any input is read
+    if errors_only(problems):
+        raise InputError(problems)
     try:
         config: DigestConfig | None = load_config(root)
     except InputError as err:
@@ -91,7 +96,8 @@ def lint_page(data: bytes, shown: str, dataset: Dataset) -> list[Problem]:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return [Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8")]
-    return lint_prose(text, shown) + check_references(text, shown, dataset)
+    problems = lint_prose(text, shown) + check_references(text, shown, dataset)
+    return problems or list(check_prose(text, shown))  # what the lines pass, the rendered prose must too
 
 
 def check_references(markdown: str, shown: str, dataset: Dataset) -> list[Problem]:
@@ -160,9 +166,9 @@ def _lint_line(line: str, lineno: int, shown: str) -> list[Problem]:
     prose = _REFERENCE_DEFINITION.sub("[]:", _LINK_TARGET.sub("](", prose))
     if _RAW_HTML.search(prose):
         problems.append(Problem(shown, lineno, None, "html", "raw HTML is not allowed in pages; use Markdown"))
-    digit = re.search(r"\d", prose)
-    if digit:
+    digit = first_number_character(prose)
+    if digit is not None:
         problems.append(Problem(shown, lineno, None, "number",
-                                f"number typed by hand ({prose[max(0, digit.start() - 15):digit.start() + 15].strip()!r}); "
+                                f"number typed by hand ({prose[max(0, digit - 15):digit + 15].strip()!r}); "
                                 "refer to a statistic with [[stat ID]] or write the number as a word"))
     return problems

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .model import RECORD_TYPES, UNKNOWN, Article, Source, Statistic, Topic
+from .guard import yaml_problems
 from .problems import InputError, Problem, errors_only
 
 KINDS = tuple(RECORD_TYPES)  # articles, sources, topics, statistics
@@ -154,6 +155,10 @@ def _read_list(path: Path, shown: str, problems: list[Problem]) -> Iterator[tupl
         line = raw_bytes[: err.start].count(b"\n") + 1
         problems.append(Problem(shown, line, None, None, f"not valid UTF-8 (byte {err.start}); save the file as UTF-8"))
         return
+    shape = yaml_problems(raw_bytes, shown)  # anchors, aliases, tags, depth: before anything is built
+    if shape:
+        problems += shape
+        return
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
@@ -162,7 +167,10 @@ def _read_list(path: Path, shown: str, problems: list[Problem]) -> Iterator[tupl
         problems.append(Problem(shown, line, None, None, f"YAML syntax: {err.problem or err}"))
         return
     except yaml.YAMLError as err:
-        problems.append(Problem(shown, None, None, None, f"YAML syntax: {err}"))
+        problems.append(Problem(shown, None, None, None, f"YAML syntax: {str(err)[:200]}"))
+        return
+    except (ValueError, OverflowError):  # e.g. an integer of more than 4300 digits
+        problems.append(Problem(shown, None, None, None, "a value cannot be read (a number far too long?)"))
         return
     if data is None:
         problems.append(Problem(shown, None, None, None, "file is empty; expected a list of records (`- id: …`)"))
@@ -224,7 +232,7 @@ def _explain(error: Mapping[str, Any]) -> str:
     """Turn pydantic's wording into what an editor should type."""
     kind = error["type"]
     got = error.get("input")
-    shown = "" if isinstance(got, dict) or kind == "missing" else f" (got {str(got)[:60]!r})"
+    shown = "" if kind == "missing" or not isinstance(got, (str, int, float, bool)) else f" (got {_clip(got)!r})"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
@@ -234,6 +242,15 @@ def _explain(error: Mapping[str, Any]) -> str:
     if kind in _EXPECTED:
         return _EXPECTED[kind] + shown
     return f"{error['msg']}{shown}"
+
+
+def _clip(value: str | int | float | bool) -> str:
+    """At most 60 characters of a scalar, without ever building the whole string of a huge one."""
+    if isinstance(value, str):
+        return value[:60]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        return "a number of more than sixty digits"
+    return str(value)[:60]
 
 
 def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]) -> list[Problem]:

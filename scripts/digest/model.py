@@ -8,6 +8,7 @@ classes, so the editor's manual and the validator can never disagree.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Literal, Union
 
@@ -34,6 +35,22 @@ Slug = Annotated[
     ),
 ]
 PLACEHOLDER = "{value}"
+# Babel and matplotlib fail on magnitudes near 1e27; no survey figure comes close to this.
+MAX_MAGNITUDE = 1e15
+StrictInt = Annotated[int, Field(strict=True)]  # `yes` is YAML for true, never the number 1
+NUMBER_CATEGORIES = ("Nd", "Nl", "No")  # digits of every script, Roman numerals, superscripts, fractions
+
+
+def first_number_character(text: str) -> int | None:
+    """Index of the first character Unicode calls a number (``8``, ``٨``, ``²``, ``Ⅻ``, ``½``), or None.
+
+    ``\\d`` alone misses superscripts, Roman numerals and vulgar fractions, which a
+    reader reads as numbers all the same.
+    """
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in NUMBER_CATEGORIES:
+            return index
+    return None
 
 
 def current_year() -> int:
@@ -85,7 +102,7 @@ class Source(_Record):
     title: Union[str, Unknown] = Field(
         description="Title of the report or survey; `unknown` if the intermediary does not name it."
     )
-    year_published: Union[int, Unknown] = Field(
+    year_published: Union[StrictInt, Unknown] = Field(
         description="Year the source was published, or `unknown`. Good: `2018`. Bad: `2018?`, `circa 2018`."
     )
     fieldwork: Union[str, None] = Field(default=None, description="When the survey was in the field, if known.")
@@ -94,7 +111,8 @@ class Source(_Record):
     )
     accessed: Union[date, None] = Field(default=None, description="Date the URL was last checked, `YYYY-MM-DD`.")
     method: Union[str, Unknown] = Field(description="How the data was collected. Good: `online survey`.")
-    sample_size: Union[int, Unknown] = Field(description="Number of respondents, or `unknown`. Good: `5000`.")
+    sample_size: Union[Annotated[int, Field(strict=True, ge=1, le=10_000_000_000)], Unknown] = Field(
+        description="Number of respondents (a whole number, at least 1), or `unknown`. Good: `5000`. Bad: `yes`, `-5`.")
     geography: Union[str, Unknown] = Field(description="Where the respondents are. Good: `Brazil, Germany, Japan, United Kingdom, United States`.")
     population: Union[str, Unknown] = Field(description="Who was asked. Good: `consumers aged 18+`.")
     licence: Union[str, Unknown] = Field(default=UNKNOWN, description="Licence of the source's data, if stated.")
@@ -123,7 +141,7 @@ class Topic(_Record):
     id: Slug
     title: str = Field(min_length=1, description="Canonical English title; translated in the catalogs.")
     chart_title: str = Field(min_length=1, description="Canonical English chart title; translated in the catalogs.")
-    order: int = Field(ge=0, description="Position in the navigation; lower comes first.")
+    order: StrictInt = Field(ge=0, description="Position in the navigation; lower comes first.")
 
 
 class Statistic(_Record):
@@ -132,7 +150,7 @@ class Statistic(_Record):
     id: Slug
     source: Slug = Field(description="Id of the source (sources.yaml) that produced the figure.")
     topic: Slug = Field(description="Id of the topic (topics.yaml) the figure belongs to.")
-    year: Union[int, Unknown] = Field(
+    year: Union[StrictInt, Unknown] = Field(
         description="Year the figure describes (fieldwork year), or `unknown`. Not the year an article repeated it."
     )
     value: Union[float, None] = Field(
@@ -180,7 +198,7 @@ class Statistic(_Record):
     def _one_placeholder(cls, sentence: str) -> str:
         if sentence.count(PLACEHOLDER) != 1 or re.search(r"\{(?!value\})", sentence):
             raise ValueError("expected exactly one `{value}` placeholder and no other braces")
-        if re.search(r"\d", sentence.replace(PLACEHOLDER, "")):
+        if first_number_character(sentence.replace(PLACEHOLDER, "")) is not None:
             raise ValueError("expected no digits outside `{value}`: numbers come from `value`, write others as words")
         return sentence
 
@@ -200,6 +218,8 @@ class Statistic(_Record):
             raise ValueError("give either `value` or `low` and `high`, not both")
         if has_range and (self.low is None or self.high is None):
             raise ValueError("a range needs both `low` and `high`")
+        if any(abs(n) > MAX_MAGNITUDE for n in self.numbers if n is not None):
+            raise ValueError(f"a figure larger than {MAX_MAGNITUDE:.0e} in size is not allowed; check the value")
         if has_range and self.low > self.high:  # type: ignore[operator]
             raise ValueError(f"range has low ({self.low:g}) greater than high ({self.high:g})")
         if self.unit == "percent" and any(not 0 <= n <= 100 for n in self.numbers):

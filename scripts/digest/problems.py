@@ -35,5 +35,12 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class OutputError(Exception):
+    """The output cannot be written (full disk, read-only folder): not the input's fault.
+
+    Carries one line that says where and why; the previous output is untouched.
+    """
+
+
 def errors_only(problems: Sequence[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]

@@ -43,6 +43,7 @@ from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension
 from ..shortcodes import PageContext
+from ..allowlist import check_page
 
 log = get_plugin_logger("digest")
 
@@ -124,6 +125,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        _set_slugify(config)
         if self.config.enabled and self._extension not in config.markdown_extensions:
             config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
@@ -147,6 +149,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             lang = self._language(config)
             self._page = self.pipeline.page_context(lang, _page_path(page.file.src_uri, self.pipeline.languages))
         return markdown
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """The last line of defence: the page as published, against the HTML allowlist."""
+        if self.config.enabled:
+            _refuse_unpublishable(check_page(output, f"content/{page.file.src_uri}"))
+        return output
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if self.config.enabled and template_name.endswith(".html"):  # 404.html: from the theme, not a page
+            _refuse_unpublishable(check_page(output_content, template_name))
+        return output_content
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         if self.config.enabled:
@@ -173,6 +186,19 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if (root / folder).exists():
                 server.watch(str(root / folder))
         return server
+
+
+def _set_slugify(config: MkDocsConfig) -> None:
+    """Heading anchors from pymdownx.slugs (Unicode kept, lower case), set here so that
+    mkdocs.yml needs no ``!!python/object/apply`` tag: the guard refuses every Python tag."""
+    from pymdownx.slugs import slugify
+
+    config.mdx_configs.setdefault("toc", {}).setdefault("slugify", slugify(case="lower"))
+
+
+def _refuse_unpublishable(problems: list) -> None:
+    if problems:
+        raise PluginError(_message(InputError(problems)))
 
 
 def _message(err: InputError) -> str:

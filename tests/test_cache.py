@@ -1,0 +1,89 @@
+"""Cache entries are written atomically and verified on read: a damaged entry is rebuilt, never published.
+
+Each kind of entry (chart SVG, download CSV/JSON, compiled catalog and its status) is
+damaged the ways a kill, a full disk or a hand edit damages a file — truncated, emptied,
+garbled, its hash record lost — and the next run must rebuild it, give the same bytes
+as a clean run, and never crash.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from digest.cache import read_entry, write_entry, parse_svg
+from digest.catalogs import load_translators
+from digest.chart import plan_charts, render_charts
+from digest.export import cached_downloads, downloads
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+    "empty": lambda p: p.write_bytes(b""),
+    "garbled": lambda p: p.write_bytes(b"\x00\xff" * 64),
+    "one-byte-changed": lambda p: p.write_bytes(bytes([p.read_bytes()[0] ^ 1]) + p.read_bytes()[1:]),
+    "hash-record-lost": lambda p: p.with_name(p.name + ".sha256").unlink(),
+    "deleted": lambda p: p.unlink(),
+}
+
+
+# Each store is tried with the damages that differ in kind (the unit test above covers them all).
+SOME = ["truncated", "one-byte-changed", "hash-record-lost"]
+
+
+def test_read_entry_accepts_only_what_write_entry_vouched_for(tmp_path: Path) -> None:
+    path = tmp_path / "x.svg"
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>'
+    write_entry(path, svg)
+    assert read_entry(path, parse_svg) == svg
+    for name, damage in DAMAGE.items():
+        write_entry(path, svg)
+        damage(path)
+        assert read_entry(path, parse_svg) is None, name
+        assert not path.exists(), f"{name}: the bad entry was kept"
+    write_entry(path, b"<svg")  # vouched for, but not a whole document
+    assert read_entry(path, parse_svg) is None
+    assert not list(tmp_path.glob(".*.tmp")), "temporary files left behind"
+
+
+@pytest.mark.parametrize("damage", SOME)
+def test_damaged_chart_is_drawn_again(inputs, tmp_path: Path, damage: str) -> None:  # noqa: ANN001
+    plans = plan_charts(inputs.dataset, inputs.translators)[:1]
+    charts, rendered, _ = render_charts(plans, inputs.dataset, inputs.translators, tmp_path, workers=1)
+    good = charts[0].file.read_bytes()
+    DAMAGE[damage](charts[0].file)
+    charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, tmp_path, workers=1)
+    assert (rendered, reused) == (1, 0)
+    assert charts[0].file.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", SOME)
+@pytest.mark.parametrize("name", ["csv", "json"])
+def test_damaged_download_is_made_again(inputs, tmp_path: Path, damage: str, name: str) -> None:  # noqa: ANN001
+    from conftest import ROOT
+
+    translator = inputs.translators["sv"]
+    expected = downloads(inputs.dataset, translator)
+    cached_downloads(ROOT / "stats", tmp_path, inputs.dataset, translator)
+    (entry,) = tmp_path.rglob(f"digest-sv.{name}")
+    DAMAGE[damage](entry)
+    assert cached_downloads(ROOT / "stats", tmp_path, inputs.dataset, translator) == expected
+
+
+@pytest.mark.parametrize("damage", [*SOME, "garbled"])
+@pytest.mark.parametrize("suffix", [".mo", ".status.json"])
+def test_damaged_compiled_catalog_is_compiled_again_never_crashes(inputs, tmp_path: Path, damage: str,
+                                                                  suffix: str) -> None:  # noqa: ANN001
+    from conftest import ROOT
+
+    translators, status = load_translators(ROOT, inputs.config, inputs.dataset, tmp_path)
+    wanted = {code: dict(t._catalog) for code, t in translators.items()}
+    for entry in tmp_path.glob(f"*{suffix}"):
+        DAMAGE[damage](entry)
+    again, status_again = load_translators(ROOT, inputs.config, inputs.dataset, tmp_path)
+    assert {code: dict(t._catalog) for code, t in again.items()} == wanted
+    assert status_again == status
+    for mo in tmp_path.glob("*.mo"):  # what is left in the cache is whole again
+        gettext.GNUTranslations(mo.open("rb"))
