@@ -136,3 +136,13 @@ def test_bench_json_has_the_ratios_issue_16_asks_for() -> None:
             assert low <= results["ratios"][f"scale_{size}_{name}"] <= high
     assert results["shipped"]["pairs"] >= 1 and results["machine"]["load_before"]
     assert statistics.median(results["shipped"]["runs"]["baseline"]["runs_s"]) == results["shipped"]["runs"]["baseline"]["median_s"]
+
+
+def test_an_extra_row_is_timed_every_round_and_paired_with_that_rounds_baseline(tmp_path: Path) -> None:
+    subject = _subject(tmp_path)
+    subject.extras = {"preview": lambda project: Run(0.5, 1)}
+    builder = DriftingBuilder(subject, {"baseline": 1.0, "cold": 1.0, "warm": 1.0, "edit": 1.0})
+    row = measure(subject, 3, builder, lambda line: None)
+    assert row["runs"]["preview"]["runs_s"] == [0.5, 0.5, 0.5]
+    baselines = row["runs"]["baseline"]["runs_s"]
+    assert row["ratios"]["preview_over_baseline"]["max"] == round(0.5 / min(baselines), 2)

@@ -67,6 +67,12 @@ class Run:
 
 Builder = Callable[[Path, bool], Run]  # (project, clear_cache) -> Run
 
+# More timed rows of the shipped site, e.g. issue 12's ``preview``: name -> (function, target ratio).
+# Each is run once per round after the builds, paired with that round's plain build, and reported
+# as ``ratios.<name>_over_baseline``. The function gets the project folder and must leave its inputs
+# as it found them.
+EXTRA_ROWS: dict[str, tuple[Callable[[Path], Run], float]] = {}
+
 
 @dataclass
 class Subject:
@@ -80,6 +86,7 @@ class Subject:
     pages: int
     figures: int
     runs: dict[str, list[Run]] = field(default_factory=lambda: {name: [] for name in ("baseline", *VARIANTS)})
+    extras: dict[str, Callable[[Path], Run]] = field(default_factory=dict)
 
 
 # --- the run ------------------------------------------------------------------------
@@ -100,6 +107,7 @@ def run_benchmark(root: Path, pairs: int = DEFAULT_PAIRS, scales: dict[int, int]
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as scratch:
         work = Path(scratch)
         shipped = prepare_subject("shipped", copy_inputs(root, work / "shipped"), work / "shipped-baseline")
+        shipped.extras = {name: row for name, (row, _) in EXTRA_ROWS.items()}
         results["shipped"] = measure(shipped, pairs, build, say)
         results["weights"] = _page_weights(shipped.project / "site")
         shutil.rmtree(work / "shipped", ignore_errors=True)
@@ -179,6 +187,10 @@ def measure(subject: Subject, rounds: int, build: Builder, say: Callable[[str], 
             subject.runs[variant].append(run)
             say(f"bench: {subject.name} round {index + 1}/{rounds} {variant}: {run.seconds:.2f} s, "
                 f"{run.rss_kb / 1024:.0f} MB")
+        for name, row in subject.extras.items():
+            run = row(subject.project)
+            subject.runs.setdefault(name, []).append(run)
+            say(f"bench: {subject.name} round {index + 1}/{rounds} {name}: {run.seconds:.2f} s")
     edit.restore()
     return summarize(subject)
 
@@ -195,6 +207,8 @@ def summarize(subject: Subject) -> dict:
         "cold_over_baseline": [c.seconds / b for c, b in zip(subject.runs["cold"], base)],
         "cold_over_target": [c.seconds / t for c, t in zip(subject.runs["cold"], targets)],
     }
+    for name in subject.extras:
+        paired[f"{name}_over_baseline"] = [x.seconds / b for x, b in zip(subject.runs[name], base)]
     peak = {name: max(r.rss_kb for r in runs) / 1024 for name, runs in subject.runs.items()}
     paired["peak_rss_over_baseline"] = [max(subject.runs[v][i].rss_kb for v in VARIANTS) / b.rss_kb
                                         for i, b in enumerate(subject.runs["baseline"])]
@@ -420,6 +434,10 @@ def readme_table(results: dict) -> str:
         lines.append(f"| {name}: cold ≤ (plain + {row['charts']} charts × {row['single_chart_s']:.3f} s ÷ "
                      f"{results['machine']['cores']} cores) × {COLD_SLACK} = {row['cold_target_s']:.2f} s "
                      f"| {row['runs']['cold']['median_s']:.2f} s, {_verdict(cold, 1.0)} |")
+    for name, (_, target) in EXTRA_ROWS.items():
+        value = results["shipped"]["ratios"].get(f"{name}_over_baseline")
+        if value is not None:
+            lines.append(f"| shipped site: {name} ≤ {target} × plain | {_ratio(value, target)} |")
     largest = max((int(n) for n in results["scale"]), default=None)
     if largest is not None:
         mem = results["scale"][str(largest)]["ratios"]["peak_rss_over_baseline"]["median"]
