@@ -22,7 +22,8 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
     target = (site_dir or root / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(staging),
+    # No --quiet: it sets MkDocs' logger to ERROR, so --strict would never see a warning.
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(staging),
                "--config-file", str(root / "mkdocs.yml")]
     if strict:
         command.append("--strict")
@@ -30,7 +31,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
         result = subprocess.run(command, cwd=root, text=True, capture_output=True, env=_env())
         if result.returncode != 0:
             raise InputError([Problem("mkdocs build", None, None, None, _failure(result.stderr or result.stdout))])
-        sys.stderr.write(result.stderr)
+        sys.stderr.write(_without_info(result.stderr))
         (staging / ".built").write_text("complete\n", encoding="utf-8")
         _swap(staging, target)
     finally:
@@ -43,6 +44,11 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
     return env
+
+
+def _without_info(output: str) -> str:
+    """What a successful build said, minus MkDocs' INFO chatter (which --quiet used to hide)."""
+    return "".join(line for line in output.splitlines(keepends=True) if not line.startswith("INFO"))
 
 
 def _failure(output: str) -> str:
