@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from digest import format as fmt
 from digest.config import load_config
-from digest.i18n import Translator
+from digest.translate import Translator
 from digest.load import load_dataset
 
 
