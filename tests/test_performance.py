@@ -7,6 +7,7 @@ work is repeated, on any machine.
 from __future__ import annotations
 
 import gettext
+from pathlib import Path
 
 import pytest
 
@@ -86,31 +87,59 @@ def test_lint_computes_each_kind_of_id_once_per_build(dataset, monkeypatch: pyte
     assert len(pages_with_shortcodes) > 10 and len(calls) == 1
 
 
-def test_templates_compile_once_per_build_and_not_at_all_from_a_warm_cache(tmp_path, monkeypatch) -> None:
-    from jinja2.sandbox import SandboxedEnvironment
+def _pipeline(inputs, cache_dir):  # noqa: ANN001, ANN202
+    """A pipeline over validated inputs with charts planned, not drawn (no matplotlib)."""
+    from datetime import date
 
-    from conftest import copy_project
-    from digest.pipeline import pipeline_for
+    from digest.chart import Chart, chart_info, plan_charts
+    from digest.pipeline import Pipeline
+
+    charts = [Chart(p.spec, p.figures, Path("not-drawn.svg"), chart_info(p, inputs.dataset, inputs.translators[p.spec.lang]))
+              for p in plan_charts(inputs.dataset, inputs.translators)]
+    return Pipeline(ROOT, cache_dir, "fingerprint", inputs, charts, date(2026, 1, 1), "test")
+
+
+def _render_every_page(pipeline) -> None:  # noqa: ANN001
+    for lang in pipeline.languages:
+        for page in sorted((ROOT / "content" / lang).rglob("*.md")):
+            rel = page.relative_to(ROOT / "content" / lang).as_posix()
+            pipeline.renderer(lang).to_html(page.read_text(encoding="utf-8"), pipeline.page_context(lang, rel))
+
+
+def test_templates_compile_once_per_build_and_not_at_all_from_a_warm_cache(inputs, tmp_path, monkeypatch) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
 
     compiled: list[str] = []
     real = SandboxedEnvironment.compile
     monkeypatch.setattr(SandboxedEnvironment, "compile",
                         lambda self, source, name=None, *a, **k: compiled.append(name) or real(self, source, name, *a, **k))
-    project = copy_project(tmp_path / "project")
-
-    def render_every_page(pipeline) -> None:  # noqa: ANN001
-        for lang in pipeline.languages:
-            for page in sorted((project / "content" / lang).rglob("*.md")):
-                rel = page.relative_to(project / "content" / lang).as_posix()
-                pipeline.renderer(lang).to_html(page.read_text(encoding="utf-8"), pipeline.page_context(lang, rel))
-
-    first = pipeline_for(project, project / ".cache")
-    render_every_page(first)
+    first = _pipeline(inputs, tmp_path / "cache")
+    _render_every_page(first)
     assert compiled and len(compiled) == len(set(compiled))  # each template once, for all four languages
     assert len({id(first.renderer(lang).environment) for lang in first.languages}) == 1
     compiled.clear()
-    (project / "stats" / "statistics.yaml").touch()  # new inputs: a new pipeline, a new environment
-    second = pipeline_for(project, project / ".cache")
-    assert second is not first
-    render_every_page(second)
-    assert compiled == []  # read compiled from .cache/jinja
+    second = _pipeline(inputs, tmp_path / "cache")  # the next build: a new environment, the same cache
+    _render_every_page(second)
+    assert compiled == []  # read compiled from cache_dir/jinja
+
+
+def test_a_rebuild_with_unchanged_inputs_renders_no_shortcode_again(inputs, tmp_path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from digest import shortcodes
+
+    rendered: list[str | None] = []
+    original = shortcodes.REGISTRY["figures"]
+    monkeypatch.setitem(shortcodes.REGISTRY, "figures", replace(
+        original, handler=lambda site, arg, page: rendered.append(arg) or original.handler(site, arg, page)))
+    page = (ROOT / "content" / "da" / "topics" / "word-of-mouth.md").read_text(encoding="utf-8")
+    pipeline = _pipeline(inputs, tmp_path / "cache")
+    context = pipeline.page_context("da", "topics/word-of-mouth.md")
+    first = pipeline.renderer("da").to_html(page, context)
+    assert rendered == ["word-of-mouth"]
+    assert pipeline.renderer("da").to_html(page, context) == first and rendered == ["word-of-mouth"]
+    other = pipeline.page_context("da", "sources.md")  # links are relative: another page is another result
+    pipeline.renderer("da").expand("figures", "word-of-mouth", other)
+    assert rendered == ["word-of-mouth", "word-of-mouth"]
+    assert _pipeline(inputs, tmp_path / "cache").renderer("da").to_html(page, context) == first  # new inputs: anew
+    assert len(rendered) == 3

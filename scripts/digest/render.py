@@ -70,6 +70,8 @@ class Renderer:
     status: StatusReport | None = None
     environment: SandboxedEnvironment = field(default_factory=template_environment)
     _templates: dict[str, Template] = field(default_factory=dict, init=False)
+    # Each shortcode's HTML per page: a rebuild with unchanged inputs (``mkdocs serve``) renders nothing again.
+    _expanded: dict[tuple[str, str | None, PageContext], str] = field(default_factory=dict, init=False)
 
     # --- what handlers call -------------------------------------------------------
     def template(self, name: str, **values: Any) -> Markup:
@@ -105,8 +107,11 @@ class Renderer:
 
     # --- entry points ---------------------------------------------------------------
     def expand(self, name: str, arg: str | None, page: PageContext) -> str:
-        """The HTML of one shortcode on one page."""
-        return REGISTRY[name].handler(self, arg, page)
+        """The HTML of one shortcode on one page, rendered once per renderer (that is, per set of inputs)."""
+        key = (name, arg, page)
+        if key not in self._expanded:
+            self._expanded[key] = REGISTRY[name].handler(self, arg, page)
+        return self._expanded[key]
 
     def to_html(self, markdown: str, page: PageContext, extensions: list[Any] | None = None) -> str:
         """A whole page as HTML (for tests and tools; MkDocs uses the extension with its own Markdown)."""
