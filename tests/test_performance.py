@@ -143,3 +143,23 @@ def test_a_rebuild_with_unchanged_inputs_renders_no_shortcode_again(inputs, tmp_
     assert rendered == ["word-of-mouth", "word-of-mouth"]
     assert _pipeline(inputs, tmp_path / "cache").renderer("da").to_html(page, context) == first  # new inputs: anew
     assert len(rendered) == 3
+
+
+def test_the_theme_templates_are_compiled_into_the_cache(tmp_path) -> None:
+    """MkDocs compiles the theme in every language pass of every build; the plugin gives it a bytecode cache."""
+    from types import SimpleNamespace
+
+    from jinja2 import DictLoader, Environment
+
+    from digest.site.plugin import DigestPlugin
+
+    plugin = DigestPlugin()
+    plugin.load_config({"cache_dir": "cache"})
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+    env = plugin.on_env(Environment(loader=DictLoader({"main.html": "{{ 1 + 1 }}"})), config, None)  # type: ignore[arg-type]
+    assert env.get_template("main.html").render() == "2"
+    assert list((tmp_path / "cache" / "jinja" / "theme").iterdir())  # compiled once, read from here next time
+    again = plugin.on_env(Environment(loader=DictLoader({"main.html": "{{ 1 + 1 }}"})), config, None)  # type: ignore[arg-type]
+    compiled: list[str] = []
+    again.compile = lambda *a, **k: compiled.append("compiled")  # type: ignore[method-assign]
+    assert again.get_template("main.html").render() == "2" and compiled == []
