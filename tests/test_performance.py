@@ -163,3 +163,18 @@ def test_the_theme_templates_are_compiled_into_the_cache(tmp_path) -> None:
     compiled: list[str] = []
     again.compile = lambda *a, **k: compiled.append("compiled")  # type: ignore[method-assign]
     assert again.get_template("main.html").render() == "2" and compiled == []
+
+
+def test_downloads_made_in_a_child_are_the_downloads(inputs, tmp_path) -> None:
+    """The child process writes exactly what the build would make itself; the build then only reads them."""
+    from digest.export import cached_downloads, downloads, start_downloads
+
+    translators = list(inputs.translators.values())
+    child = start_downloads(ROOT / "stats", tmp_path, inputs.dataset, translators)
+    assert child is not None
+    child.join()
+    assert child.exitcode == 0
+    for translator in translators:
+        made = {rel: data for rel, data in downloads(inputs.dataset, translator).items()}
+        assert cached_downloads(ROOT / "stats", tmp_path, inputs.dataset, translator) == made
+    assert start_downloads(ROOT / "stats", tmp_path, inputs.dataset, translators) is None  # nothing missing

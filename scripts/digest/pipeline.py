@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
 from .chart import Chart, plan_charts, render_charts
-from .export import cached_downloads, chart_files, write_file
+from .export import cached_downloads, chart_files, start_downloads, write_file
 from .lint import Inputs, validate
 from .render import Renderer, template_environment
 from .shortcodes import PageContext
@@ -38,6 +39,7 @@ class Pipeline:
     updated: date
     summary: str  # one line for the build log: what was loaded, what was drawn
     renderers: dict[str, Renderer] = field(default_factory=dict)
+    downloads_job: Any = None  # the child process making missing downloads (export.start_downloads), if any
 
     @property
     def languages(self) -> list[str]:
@@ -69,6 +71,9 @@ class Pipeline:
         dataset, translator = self.inputs.dataset, self.inputs.translators[lang]
         for rel, data in chart_files(self.charts, dataset, translator):
             write_file(prefix / rel, data)
+        if self.downloads_job is not None:  # made beside the page building; wait for it once
+            self.downloads_job.join()
+            self.downloads_job = None
         for rel, data in cached_downloads(self.root / "stats", self.cache_dir, dataset, translator).items():
             write_file(prefix / rel, data)
 
@@ -84,6 +89,7 @@ def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pip
     charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache_dir / "charts", workers)
     summary = f"{inputs.dataset.summary()}; charts: {rendered} rendered, {reused} reused"
     pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, last_updated(root), summary)
+    pipeline.downloads_job = start_downloads(root / "stats", cache_dir, inputs.dataset, inputs.translators.values())
     _PIPELINES[root] = pipeline
     return pipeline
 
