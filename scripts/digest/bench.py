@@ -389,6 +389,13 @@ def _page_weights(site: Path) -> dict:
 
 # --- profiling ------------------------------------------------------------------------
 
+# Profile lines the README's before/after table follows: framework floor and the digest's own work.
+KEY_PROFILE_LINES = (r"commands/build\.py:\d+\(build\)|search/plugin\.py:\d+\(on_page_context\)|jinja2/loaders\.py:\d+\(load\)"
+                     r"|digest/render\.py:\d+\(run\)|digest/render\.py:\d+\(template\)|format\.py:\d+\(value_text\)"
+                     r"|format\.py:\d+\(_value_text\)|pipeline\.py:\d+\(pipeline_for\)|load\.py:\d+\(statistics_of\)"
+                     r"|files\.py:\d+\(add_files_from_theme\)|markdown/core\.py:\d+\(convert\)")
+
+
 def profile_warm_build(root: Path, size: int, top: int = 40) -> str:
     """cProfile of a warm build (after one cold build) of a synthetic project; the top entries as text.
 
@@ -411,6 +418,8 @@ def profile_warm_build(root: Path, size: int, top: int = 40) -> str:
         stats.sort_stats("cumulative").print_stats(top)
         stats.sort_stats("tottime").print_stats(top // 2)
         stats.sort_stats("cumulative").print_stats("digest", top // 2)
+        out.write("\nKey lines (the README's table):\n")
+        stats.sort_stats("cumulative").print_stats(KEY_PROFILE_LINES)
     what = "the shipped site" if size == 0 else f"a synthetic project of {size:,} figures"
     text = re.sub(r"\S*/(?:site-packages|scripts|python3\.\d+)/", "", out.getvalue())  # shorter paths
     return f"# cProfile of a warm `mkdocs build --strict` of {what}; load average {_loads(_load())}\n{text}"
