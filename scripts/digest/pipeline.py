@@ -25,6 +25,7 @@ from .render import Renderer, template_environment
 from .shortcodes import PageContext
 
 _PIPELINES: dict[Path, "Pipeline"] = {}
+DOWNLOADS_WAIT_S = 300  # far beyond a 10,000-figure dataset's few seconds
 
 
 @dataclass
@@ -72,7 +73,9 @@ class Pipeline:
         for rel, data in chart_files(self.charts, dataset, translator):
             write_file(prefix / rel, data)
         if self.downloads_job is not None:  # made beside the page building; wait for it once
-            self.downloads_job.join()
+            self.downloads_job.join(timeout=DOWNLOADS_WAIT_S)
+            if self.downloads_job.is_alive():  # stuck (e.g. forked from a threaded `serve`): make them here
+                self.downloads_job.terminate()
             self.downloads_job = None
         for rel, data in cached_downloads(self.root / "stats", self.cache_dir, dataset, translator).items():
             write_file(prefix / rel, data)
