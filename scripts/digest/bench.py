@@ -440,6 +440,7 @@ def readme_table(results: dict) -> str:
         "Ratios: median of the paired per-round ratios, (min–max) in brackets; ✗ marks a missed target.",
         "",
         *_busy_warning(results["machine"]),
+        *_partial_warning(results["command"]),
         "| site | figures | pages | rounds | plain MkDocs (s) | cold (s) | warm (s) | edit (s) "
         "| warm ÷ plain | edit ÷ plain | cold ÷ target | peak RSS digest / plain (MB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -486,6 +487,14 @@ def _busy_warning(machine: dict) -> list[str]:
     return [f"**The machine was busy during this run (1-minute load average {busy:.1f} on "
             f"{machine.get('cores')} cores): these numbers are noise, not a measurement. Run `make bench` on a "
             "quiet machine.**", ""]
+
+
+def _partial_warning(command: str) -> list[str]:
+    """A run with fewer rounds or other sizes than ``make bench`` says so: it checks the code, it measures little."""
+    if command == _command(DEFAULT_PAIRS, parse_scales(DEFAULT_SCALES)):
+        return []
+    return [f"**A development run, not `make bench` ({_command(DEFAULT_PAIRS, parse_scales(DEFAULT_SCALES))}): "
+            "too few rounds or other sizes to compare with the targets.**", ""]
 
 
 def _ratio(value: dict, target: float) -> str:
