@@ -67,8 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
     bench.add_argument("--pairs", type=int, default=5,
                        help="rounds on the shipped site, each pairing cold, warm and edit with a plain build (default 5)")
-    bench.add_argument("--scales", default="100:3,1000:3,10000:2",
-                       help="synthetic sizes and their rounds, SIZE[:ROUNDS],… (default 100:3,1000:3,10000:2; '' for none)")
+    bench.add_argument("--scales", default=None,
+                       help="synthetic sizes and their rounds, SIZE[:ROUNDS],… (default 100:3,1000:2,10000:1; '' for none)")
     bench.add_argument("--output", type=Path, default=None, help="where to write the JSON results (default: ROOT/bench.json)")
     bench.add_argument("--no-readme", action="store_true", help="do not rewrite the table in ROOT/README.md")
     bench.add_argument("--profile", type=int, metavar="SIZE", default=None,
@@ -135,7 +135,7 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import parse_scales, profile_warm_build, run_benchmark
+    from .bench import DEFAULT_SCALES, parse_scales, profile_warm_build, run_benchmark
 
     if args.profile is not None:
         print(profile_warm_build(args.root, args.profile))
@@ -144,7 +144,7 @@ def _bench(args: argparse.Namespace) -> int:
         print("--pairs must be at least 1", file=sys.stderr)
         return 2
     try:
-        scales = parse_scales(args.scales)
+        scales = parse_scales(DEFAULT_SCALES if args.scales is None else args.scales)
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2
