@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import textwrap
 from concurrent.futures import ProcessPoolExecutor
@@ -225,18 +226,20 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
 
 
 def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) -> None:
-    """Draw the charts not in the cache, in a process pool when there are enough of them."""
-    if specs:
-        _setup_matplotlib()
-        import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+    """Draw the charts not in the cache in worker processes, even one chart.
+
+    The build process never imports matplotlib: its modules and fonts would stay in
+    the build's memory to the end, beside every page MkDocs holds (the peak of a large
+    build). Each worker imports it once; they work in parallel, so a build waits about
+    as long as it would for one import in its own process.
+    """
+    if not specs:
+        return
     cores = workers or os.cpu_count() or 1
-    if len(specs) > 2 * cores and cores > 1:  # a pool pays off only beyond a few charts
-        with ProcessPoolExecutor(max_workers=min(cores, len(specs))) as pool:
-            for (path, _), svg in zip(specs, pool.map(render_spec, [s for _, s in specs], chunksize=4)):
-                _write_atomic(path, svg)
-    else:
-        for path, spec in specs:
-            _write_atomic(path, render_spec(spec))
+    chunk = max(1, min(4, len(specs) // cores))
+    with ProcessPoolExecutor(max_workers=min(cores, len(specs)), mp_context=multiprocessing.get_context("fork")) as pool:
+        for (path, _), svg in zip(specs, pool.map(render_spec, [s for _, s in specs], chunksize=chunk)):
+            _write_atomic(path, svg)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -22,7 +22,7 @@ COMMANDS: dict[str, str] = {
     "schema": "Write the JSON Schema of the dataset files to stats/schema/ (or --check that it is current).",
     "build": "Build the site into site/ atomically: the old site stays if anything fails.",
     "i18n": "Translation catalogs: `i18n update` refreshes them from the dataset and code, `i18n status` reports per language.",
-    "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, and synthetic large datasets.",
+    "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, interleaved, on the shipped site and synthetic large datasets.",
 }
 
 
@@ -68,9 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     i18n.set_defaults(handler=_i18n)
 
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
-    bench.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (median reported)")
-    bench.add_argument("--scales", default="100,1000,10000", help="synthetic dataset sizes, comma-separated")
-    bench.add_argument("--output", type=Path, default=Path("bench.json"), help="where to write the JSON results")
+    bench.add_argument("--pairs", type=int, default=5,
+                       help="rounds on the shipped site, each pairing cold, warm and edit with a plain build (default 5)")
+    bench.add_argument("--scales", default=None,
+                       help="synthetic sizes and their rounds, SIZE[:ROUNDS],… (default 100:3,1000:2,10000:1; '' for none)")
+    bench.add_argument("--output", type=Path, default=None, help="where to write the JSON results (default: ROOT/bench.json)")
+    bench.add_argument("--no-readme", action="store_true", help="do not rewrite the table in ROOT/README.md")
+    bench.add_argument("--profile", type=int, metavar="SIZE", default=None,
+                       help="instead: print a cProfile of a warm build of SIZE synthetic figures (0: the shipped site)")
     bench.set_defaults(handler=_bench)
     return parser
 
@@ -135,10 +140,21 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import run_benchmark
+    from .bench import DEFAULT_SCALES, parse_scales, profile_warm_build, run_benchmark
 
-    scales = [int(n) for n in args.scales.split(",") if n.strip()]
-    run_benchmark(args.root, repeat=args.repeat, scales=scales, output=args.output)
+    if args.profile is not None:
+        print(profile_warm_build(args.root, args.profile))
+        return 0
+    if args.pairs < 1:
+        print("--pairs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        scales = parse_scales(DEFAULT_SCALES if args.scales is None else args.scales)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    run_benchmark(args.root, pairs=args.pairs, scales=scales, output=args.output or args.root / "bench.json",
+                  readme=None if args.no_readme else args.root / "README.md")
     return 0
 
 

@@ -12,6 +12,9 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
+import multiprocessing.process
+import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -59,12 +62,7 @@ def download_names(code: str) -> list[str]:
 
 def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The dataset files of one language, from the cache when the data and catalog are unchanged."""
-    digest = hashlib.sha256((DOWNLOADS_CODE_VERSION + translator.key).encode())
-    for path in sorted(stats_dir.rglob("*.yaml")):
-        digest.update(path.read_bytes())
-    code = translator.lang.code
-    folder = cache_dir / "downloads" / f"{code}-{digest.hexdigest()[:20]}"
-    names = download_names(code)
+    folder, names = _download_folder(stats_dir, cache_dir, translator), download_names(translator.lang.code)
     cached = {name: read_entry(folder / name, _PARSERS[Path(name).suffix]) for name in names}
     if any(data is None for data in cached.values()):  # missing or damaged: made again, never published
         cached = downloads(dataset, translator)
@@ -80,6 +78,40 @@ def _parse_csv(data: bytes) -> None:
 
 
 _PARSERS = {".csv": _parse_csv, ".json": json.loads}
+
+
+def start_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset,
+                    translators: Iterable[Translator]) -> multiprocessing.process.BaseProcess | None:
+    """Make the downloads missing from the cache in a child process, while the site builds; None if none is missing.
+
+    Making them needs pandas, whose import is slow and large: in a forked child it runs
+    beside the page building, on another core, and the build process never holds
+    pandas (it would add to the build's peak memory). :func:`cached_downloads` reads
+    and verifies the result, and makes the files itself if the child failed.
+    """
+    missing = [tr for tr in translators if not all(
+        (_download_folder(stats_dir, cache_dir, tr) / name).exists() for name in download_names(tr.lang.code))]
+    if not missing:
+        return None
+    child = multiprocessing.get_context("fork").Process(target=_write_downloads, daemon=True,
+                                                         args=(stats_dir, cache_dir, dataset, missing))
+    child.start()
+    return child
+
+
+def _download_folder(stats_dir: Path, cache_dir: Path, translator: Translator) -> Path:
+    """Cache folder of one language's downloads, named by a hash of the code version, data files and catalog."""
+    digest = hashlib.sha256((DOWNLOADS_CODE_VERSION + translator.key).encode())
+    for path in sorted(stats_dir.rglob("*.yaml")):
+        digest.update(path.read_bytes())
+    return cache_dir / "downloads" / f"{translator.lang.code}-{digest.hexdigest()[:20]}"
+
+
+def _write_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translators: Sequence[Translator]) -> None:
+    for translator in translators:
+        folder = _download_folder(stats_dir, cache_dir, translator)
+        for rel, data in downloads(dataset, translator).items():
+            write_entry(folder / rel, data)  # atomic, with its hash beside it
 
 
 def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:

@@ -12,15 +12,20 @@ import hashlib
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+from jinja2.sandbox import SandboxedEnvironment
 
 from .chart import Chart, plan_charts, render_charts
-from .export import cached_downloads, chart_files, write_file
+from .export import cached_downloads, chart_files, start_downloads, write_file
 from .lint import Inputs, validate
 from .render import Renderer, template_environment
 from .shortcodes import PageContext
 
 _PIPELINES: dict[Path, "Pipeline"] = {}
+DOWNLOADS_WAIT_S = 300  # far beyond a 10,000-figure dataset's few seconds
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Pipeline:
     updated: date
     summary: str  # one line for the build log: what was loaded, what was drawn
     renderers: dict[str, Renderer] = field(default_factory=dict)
+    downloads_job: Any = None  # the child process making missing downloads (export.start_downloads), if any
 
     @property
     def languages(self) -> list[str]:
@@ -49,8 +55,13 @@ class Pipeline:
         if lang not in self.renderers:
             charts = {chart.chart_id: chart for chart in self.charts if chart.lang == lang}
             self.renderers[lang] = Renderer(self.inputs.dataset, self.inputs.config, self.inputs.translators[lang],
-                                            charts, self.updated, self.inputs.status, template_environment(self.root))
+                                            charts, self.updated, self.inputs.status, self.templates)
         return self.renderers[lang]
+
+    @cached_property
+    def templates(self) -> SandboxedEnvironment:
+        """One template environment for every language: each template compiled once, or read compiled from the cache."""
+        return template_environment(self.root, self.cache_dir / "jinja" / "digest")
 
     def page_context(self, lang: str, path: str) -> PageContext:
         return PageContext(lang, path, f"content/{lang}/{path}")
@@ -61,6 +72,11 @@ class Pipeline:
         dataset, translator = self.inputs.dataset, self.inputs.translators[lang]
         for rel, data in chart_files(self.charts, dataset, translator):
             write_file(prefix / rel, data)
+        if self.downloads_job is not None:  # made beside the page building; wait for it once
+            self.downloads_job.join(timeout=DOWNLOADS_WAIT_S)
+            if self.downloads_job.is_alive():  # stuck (e.g. forked from a threaded `serve`): make them here
+                self.downloads_job.terminate()
+            self.downloads_job = None
         for rel, data in cached_downloads(self.root / "stats", self.cache_dir, dataset, translator).items():
             write_file(prefix / rel, data)
 
@@ -76,6 +92,7 @@ def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pip
     charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache_dir / "charts", workers)
     summary = f"{inputs.dataset.summary()}; charts: {rendered} rendered, {reused} reused"
     pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, last_updated(root), summary)
+    pipeline.downloads_job = start_downloads(root / "stats", cache_dir, inputs.dataset, inputs.translators.values())
     _PIPELINES[root] = pipeline
     return pipeline
 

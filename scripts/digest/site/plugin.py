@@ -11,6 +11,8 @@ MkDocs events used, and why:
   build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
   per language on the same plugin instance; the pipeline is cached by a fingerprint of
   the inputs, so it runs once per build, not once per language.
+- ``on_env``: keep the theme's compiled templates in the cache (Jinja's bytecode cache),
+  instead of compiling them again in every language pass of every build.
 - ``on_page_markdown``: tell the extension which page, in which language, it converts.
 - ``on_page_context``: tell the template which language's search index to use.
 - ``on_post_build``: write this language's charts and downloads; on the last pass
@@ -31,6 +33,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,7 +44,7 @@ from mkdocs.structure.pages import Page
 
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
-from ..render import ShortcodeExtension
+from ..render import ShortcodeExtension, bytecode_cache
 from ..shortcodes import PageContext
 from ..allowlist import check_page
 
@@ -143,6 +146,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 log.info(pipeline.summary)
             self._pipeline = pipeline
         self._passes.append(self._language(config))
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Keep the theme's compiled templates in the cache.
+
+        MkDocs compiles Material's templates anew in every build, and mkdocs-static-i18n
+        runs one build per language: in a warm build of the shipped site that compiling
+        was the largest single cost. Jinja's bytecode cache checks each entry against
+        its template's source, so a changed override is compiled again.
+        """
+        if self.config.enabled:
+            env.bytecode_cache = bytecode_cache(self._root(config) / self.config.cache_dir / "jinja" / "theme")
+        return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
