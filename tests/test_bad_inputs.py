@@ -574,7 +574,7 @@ CONFIG = "site_config/digest.yaml"
 @case("config-broken-yaml")
 def _(t: Template, root: Path) -> Expect:
     line = edit(root, CONFIG, "  - code: sv", "  - code: [sv")
-    return [re.compile(rf"{re.escape(CONFIG)}:\d+: error"), "cannot be read"]
+    return [re.compile(rf"{re.escape(CONFIG)}:\d+: error"), "YAML syntax"]
 
 
 @case("config-unknown-option")

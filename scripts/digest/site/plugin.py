@@ -128,8 +128,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
         _set_slugify(config)
-        if self.config.enabled and self._extension not in config.markdown_extensions:
+        if self._extension not in config.markdown_extensions:
             config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
 
