@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .chart import ChartInfo, chart_files, chart_infos, plan_charts, render_charts
 from .config import DigestConfig, load_config
-from .format import sentence_text, unknown_or, value_text, year_text
+from .format import filled_text, is_old, primary_value_text, sentence_text, unknown_or, value_text, year_text
 from .i18n import StatusReport, Translator, load_translators
 from .load import Dataset, load_dataset, to_frame
 from .problems import InputError
@@ -142,13 +142,18 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The whole dataset in the reader's language, as CSV and JSON."""
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
-    frame.insert(1, "text", [_sentence(s, translator) for s in stats])
+    frame.insert(1, "text", [_sentence(s, dataset, translator) for s in stats])
     frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
     frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
     frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
-    frame["caveat"] = [translator.text(s.caveat).value if s.caveat else None for s in stats]
+    frame["caveat"] = [_filled(s.caveat, s, dataset, translator) if s.caveat else None for s in stats]
+    frame["measure_label"] = [translator.text(dataset.measures[s.measure].axis_label).value for s in stats]
+    frame["primary_value_shown"] = [primary_value_text(s, translator).value if s.primary and s.primary.value is not None
+                                    else None for s in stats]
+    frame["primary_note"] = [_filled(s.primary.note, s, dataset, translator) if s.primary and s.primary.note else None
+                             for s in stats]
     code = translator.lang.code
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return {
@@ -157,6 +162,16 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     }
 
 
-def _sentence(stat, translator: Translator) -> str:  # noqa: ANN001
-    template, value = sentence_text(stat, translator)
-    return template.value.replace("{value}", value.value)
+def _quote_lang(stat, dataset: Dataset) -> str:  # noqa: ANN001
+    via = dataset.sources[stat.source].via
+    return dataset.articles[via[0]].language if via else ""
+
+
+def _filled(message: str, stat, dataset: Dataset, translator: Translator) -> str:  # noqa: ANN001
+    return filled_text(translator.text(message), stat.fills, translator, dataset.statistics, stat,
+                       _quote_lang(stat, dataset)).value
+
+
+def _sentence(stat, dataset: Dataset, translator: Translator) -> str:  # noqa: ANN001
+    template, _ = sentence_text(stat, translator)
+    return filled_text(template, stat.fills, translator, dataset.statistics, stat, _quote_lang(stat, dataset)).value

@@ -27,11 +27,12 @@ from babel.dates import format_date
 
 from .chart import ChartInfo
 from .config import DigestConfig
-from .format import number, sentence_text, unknown_or, value_text, year_text
+from .format import (Segment, fill_segments, is_old, number, primary_value_text, sentence_text, unknown_or,
+                     value_text, year_text)
 from .i18n import StatusReport, Text, Translator
 from .load import Dataset
-from .messages import N_, NOT_TRANSLATED, OLD_DATA, SOURCE, SOURCES, UNKNOWN
-from .model import Source, Statistic
+from .messages import N_, NOT_TRANSLATED, OLD_DATA, QUOTED_WORDS, SOURCE, SOURCES, UNKNOWN
+from .model import Fill, Source, Statistic
 from .problems import InputError, Problem
 
 SHORTCODES: dict[str, str] = {
@@ -99,6 +100,10 @@ MISSING = N_("Missing")
 OUTDATED = N_("Outdated")
 OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
 NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
+PRIMARY_SOURCE = N_("Primary source")
+PRIMARY_DIFFERS = N_("The article says {value}; {producer} itself says {primary_value}:")
+PRIMARY_AGREES = N_("{producer} itself says:")
+PRIMARY_WHERE = N_("read at")
 
 
 def esc(text: str) -> str:
@@ -176,7 +181,43 @@ class Renderer:
                 f' <small class="digest-untranslated-note">({esc(note.value)})</small>')
 
     def is_old(self, stat: Statistic) -> bool:
-        return isinstance(stat.year, int) and self.updated.year - stat.year > self.config.old_data_after_years
+        return is_old(stat, self.updated, self.config.old_data_after_years)
+
+    def _quote_lang(self, source_id: str) -> str:
+        """Default language of quoted wordings: that of the first article the source came through."""
+        via = self.dataset.sources[source_id].via
+        return self.dataset.articles[via[0]].language if via else ""
+
+    def _segments_html(self, segments: Sequence[Segment], ctx: PageContext, own: Statistic | None = None) -> str:
+        """Filled text as HTML: quotations marked as such in their language, figures linked to their entry."""
+        out = []
+        for seg in segments:
+            if seg.kind == "quote":
+                marks = self.translator.text(QUOTED_WORDS).value
+                before, _, after = marks.partition("{quote}")
+                out.append(f'<span class="digest-quote">{esc(before)}<span lang="{esc(seg.lang)}">{esc(seg.text)}'
+                           f'</span>{esc(after)}</span>')
+            elif seg.kind == "figure" and own is not None and seg.figure == own.id:
+                out.append(self._value_html(own, ctx))
+            elif seg.kind == "figure":
+                other = self.dataset.statistics[seg.figure]
+                href = self.link(ctx, f"topics/{other.topic}.md", other.id)
+                out.append(f'<a class="digest-value" href="{href}">{esc(seg.text)}</a>')
+            else:
+                out.append(esc(seg.text))
+        return "".join(out)
+
+    def filled(self, message: str, fills: dict[str, Fill], ctx: PageContext, own: Statistic | None = None,
+               quote_lang: str = "") -> str:
+        """A translatable data text (caveat, note…) in the page's language with its placeholders filled."""
+        text = self.translator.text(message)
+        html = self._segments_html(fill_segments(text.value, fills, self.translator, self.dataset.statistics, own,
+                                                 quote_lang), ctx, own)
+        if not text.fallback:
+            return html
+        note = self.translator.text(NOT_TRANSLATED)
+        return (f'<span class="digest-untranslated" lang="en">{html}</span>'
+                f' <small class="digest-untranslated-note">({esc(note.value)})</small>')
 
     def _old_marker(self, stat: Statistic) -> str:
         if not self.is_old(stat):
@@ -199,8 +240,9 @@ class Renderer:
 
     def _sentence_html(self, stat: Statistic, ctx: PageContext) -> str:
         template, _ = sentence_text(stat, self.translator)
-        before, _, after = template.value.partition("{value}")
-        body = esc(before) + self._value_html(stat, ctx) + esc(after)
+        segments = fill_segments(template.value, stat.fills, self.translator, self.dataset.statistics, stat,
+                                 self._quote_lang(stat.source))
+        body = self._segments_html(segments, ctx, stat)
         if template.fallback:
             note = self.translator.text(NOT_TRANSLATED)
             body = (f'<span class="digest-untranslated" lang="en">{body}</span>'
@@ -258,11 +300,37 @@ class Renderer:
             attrs = f' id="{stat.id}"' if anchors else ""
             extra = ""
             if stat.caveat:
-                extra += f'<p class="digest-caveat"><strong>{self.t(CAVEAT)}:</strong> {self.t(stat.caveat)}</p>'
+                caveat = self.filled(stat.caveat, stat.fills, ctx, stat, self._quote_lang(stat.source))
+                extra += f'<p class="digest-caveat"><strong>{self.t(CAVEAT)}:</strong> {caveat}</p>'
+            if stat.primary:
+                extra += self._primary_html(stat, ctx)
             if anchors:
                 extra += self._citation(stat)
             items.append(f'<li{attrs} class="digest-figure"><p>{self._sentence_html(stat, ctx)}</p>{extra}</li>')
         return '<ul class="digest-figures">\n' + "\n".join(items) + "\n</ul>"
+
+    def _primary_html(self, stat: Statistic, ctx: PageContext) -> str:
+        """The primary source beside the article: both values when they differ, its own words, and why."""
+        primary = stat.primary
+        assert primary is not None
+        producer = unknown_or(self.dataset.sources[stat.source].producer, self.translator, translate=False).value
+        differs = primary.value is not None and (
+            (primary.value, primary.qualifier) != (stat.value, stat.qualifier) or stat.is_range)
+        if differs:
+            head = _pattern_html(self.translator.text(PRIMARY_DIFFERS).value, {
+                "value": self._value_html(stat, ctx), "producer": esc(producer),
+                "primary_value": f"<strong>{esc(primary_value_text(stat, self.translator).value)}</strong>"})
+        else:
+            head = _pattern_html(self.translator.text(PRIMARY_AGREES).value, {"producer": esc(producer)})
+        marks = self.translator.text(QUOTED_WORDS).value.partition("{quote}")
+        quote = (f'<span class="digest-quote">{esc(marks[0])}<span lang="{esc(primary.lang)}">{esc(primary.quote)}'
+                 f'</span>{esc(marks[2])}</span>')
+        where = (f' (<a href="{esc(primary.url)}" rel="nofollow noopener">{self.t(PRIMARY_WHERE)} '
+                 f'{esc(_host(primary.url))}</a>)')
+        note = (" " + self.filled(primary.note, stat.fills, ctx, stat, self._quote_lang(stat.source))
+                if primary.note else "")
+        return (f'<p class="digest-primary"><strong>{self.t(PRIMARY_SOURCE)}:</strong> {head} {quote}{where}.'
+                f'{note}</p>')
 
     def _citation(self, stat: Statistic) -> str:
         source = self.dataset.sources[stat.source]
@@ -313,23 +381,23 @@ class Renderer:
             (PRODUCER, self.show(unknown_or(source.producer, tr, translate=False))),
             (TITLE, self.show(unknown_or(source.title, tr, translate=False))),
             (PUBLISHED, self.show(year_text(source.year_published, tr))),
-            (FIELDWORK, self.show(unknown_or(source.fieldwork, tr))),
+            (FIELDWORK, self._source_text(source, source.fieldwork, ctx)),
             (ADDRESS, url),
-            (METHOD, self.show(unknown_or(source.method, tr))),
+            (METHOD, self._source_text(source, source.method, ctx)),
             (SAMPLE, self.show(unknown_or(source.sample_size, tr, translate=False))),
-            (GEOGRAPHY, self.show(unknown_or(source.geography, tr))),
-            (POPULATION, self.show(unknown_or(source.population, tr))),
+            (GEOGRAPHY, self._source_text(source, source.geography, ctx)),
+            (POPULATION, self._source_text(source, source.population, ctx)),
             (LICENCE, self.show(unknown_or(source.licence, tr))),
         ]
         if source.note:
-            rows.append((NOTE, self.t(source.note)))
+            rows.append((NOTE, self._source_text(source, source.note, ctx)))
         articles = []
         for article_id in source.via:
             article = self.dataset.articles[article_id]
             title = self.show(unknown_or(article.title, tr, translate=False))
             title = f'<a href="{esc(article.url)}" rel="nofollow noopener">{title}</a>' if article.url != UNKNOWN else title
             publisher = self.show(unknown_or(article.publisher, tr, translate=False))
-            note = f" — {self.t(article.note)}" if article.note else ""
+            note = f" — {self.filled(article.note, article.fills, ctx, quote_lang=article.language)}" if article.note else ""
             articles.append(f'<li lang="{esc(article.language)}">{title} ({publisher}){note}</li>')
         rows.append((ARTICLE, "<ul>" + "".join(articles) + "</ul>"))
         figures = "".join(f"<li>{self._sentence_html(stat, ctx)}</li>" for stat in self.dataset.statistics_from(source.id))
@@ -340,6 +408,11 @@ class Renderer:
             heading += f": {esc(source.title)}"
         return (f'<section class="digest-source" id="source-{source.id}">\n<h2>{heading}</h2>\n'
                 f'<table class="digest-meta">{table}</table>\n</section>')
+
+    def _source_text(self, source: Source, text: str | None, ctx: PageContext) -> str:
+        if text is None or text == UNKNOWN:
+            return self.t(UNKNOWN)
+        return self.filled(text, source.fills, ctx, quote_lang=self._quote_lang(source.id))
 
     def _sc_caveats(self, arg: str | None, ctx: PageContext) -> str:
         items = [s for s in self.dataset.statistics.values() if s.caveat]
@@ -377,6 +450,18 @@ class Renderer:
             f"<td>{number(len(s.missing), locale)}</td><td>{number(len(s.fuzzy), locale)}</td></tr>"
             for s in self.status.languages)
         return f'<table class="digest-status"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+
+
+def _pattern_html(pattern: str, parts: Mapping[str, str]) -> str:
+    """An interface pattern as HTML: its words escaped, its ``{name}`` fields replaced by ready HTML."""
+    pieces = re.split(r"\{([a-z_]+)\}", pattern)
+    return "".join(parts.get(piece, esc("{" + piece + "}")) if i % 2 else esc(piece) for i, piece in enumerate(pieces))
+
+
+def _host(url: str) -> str:
+    """The site name of an address, shown instead of the whole address."""
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")
 
 
 def _page_dir(path: str) -> str:
