@@ -27,13 +27,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .format import value_text, year_text
+from datetime import date
+
+from .format import is_old, value_text, year_text
 from .i18n import Translator
 from .load import Dataset
 from .messages import N_
 from .model import UNKNOWN, Statistic
 
-CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
+CHART_CODE_VERSION = "5"  # bump when the drawing code changes, to invalidate the cache
 CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
@@ -43,8 +45,9 @@ CSS_PX_PER_IN = 96
 SOURCE_LINE = N_("Source: {sources}")
 ALT_TEXT = N_("Chart: {title}. {findings}")
 HEADLINE_TITLE = N_("Headline findings")
-UNIT_AXIS = {"percent": N_("Per cent"), "people": N_("Number of people"),
-             "multiplier": N_("Times as much")}
+VALUE_YEAR = N_("{value} ({year})")
+VALUE_YEAR_OLD = N_("{value} ({year}, old data)")
+YEAR_OLD = N_("{year} (old data)")
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,19 @@ class Row:
     kind: str  # "bar" | "range" | "pair"
     label: str
     numbers: tuple[float, ...]
-    shown: tuple[str, ...]  # formatted values, one per number
+    shown: tuple[str, ...]  # formatted values with their qualifier, one per figure
     years: tuple[str, ...]
+    annotations: tuple[str, ...] = ()  # what is printed beside each mark: value, qualifier, year, old-data mark
 
 
 @dataclass(frozen=True)
 class Panel:
+    """One axis: figures of one measure only (a share of respondents never beside an average extra spend)."""
+
     unit: str
     axis_label: str
     rows: tuple[Row, ...]
+    measure: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,33 +104,52 @@ class ChartInfo:
     height: int
     alt: str
     statistics: tuple[str, ...]
-    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
+    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year (with old-data mark), source producer
 
 
 
 # --- planning (build process) ---------------------------------------------------
 
-def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> dict[str, tuple[ChartSpec, tuple[str, ...]]]:
-    """Specs for every topic chart and the headline chart, per language, with the figures each shows."""
+def plan_charts(dataset: Dataset, translators: Mapping[str, Translator], updated: date | None = None,
+                old_after_years: int | None = None) -> dict[str, tuple[ChartSpec, tuple[str, ...]]]:
+    """Specs for every topic chart and the headline chart, per language, with the figures each shows.
+
+    ``updated`` and ``old_after_years`` decide which bars carry the old-data mark (as the pages do).
+    """
     plans = {}
     groups = [(t.id, t.chart_title, dataset.statistics_of(t.id)) for t in dataset.topics_in_order]
     groups.append(("headline", HEADLINE_TITLE, [s for s in dataset.statistics.values() if s.headline]))
+    age = _Age(updated, old_after_years)
     for code, translator in translators.items():
         for chart_id, title, stats in groups:
             shown = [s for s in stats if s.unit in CHARTED_UNITS]
             if not shown:
                 continue
-            spec = _spec(chart_id, title, shown, dataset, translator)
+            spec = _spec(chart_id, title, shown, dataset, translator, age)
             plans[f"{code}/{chart_id}"] = (spec, tuple(s.id for s in shown))
     return plans
 
 
-def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> ChartSpec:
+@dataclass(frozen=True)
+class _Age:
+    updated: date | None
+    old_after_years: int | None
+
+    def is_old(self, stat: Statistic) -> bool:
+        if self.updated is None or self.old_after_years is None:
+            return False
+        return is_old(stat, self.updated, self.old_after_years)
+
+
+def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
+          age: _Age = _Age(None, None)) -> ChartSpec:
+    """One panel per measure, in the order measures are declared: one axis never mixes two quantities."""
     panels = []
-    for unit in CHARTED_UNITS:
-        members = [s for s in stats if s.unit == unit]
+    for measure in dataset.measures.values():
+        members = [s for s in stats if s.measure == measure.id]
         if members:
-            panels.append(Panel(unit, tr.text(UNIT_AXIS[unit]).value, tuple(_rows(members, tr))))
+            panels.append(Panel(measure.unit, tr.text(measure.axis_label).value, tuple(_rows(members, tr, age)),
+                                measure.id))
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
@@ -137,53 +163,75 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
                      tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
 
 
-def _rows(stats: Sequence[Statistic], tr: Translator) -> list[Row]:
-    """Bars sorted by value; figures of one series from different years become a before/after pair."""
+def _annotation(stat: Statistic, tr: Translator, age: _Age) -> str:
+    """Value (with qualifier), year, and the old-data mark: what a bar says beside itself."""
+    pattern = VALUE_YEAR_OLD if age.is_old(stat) else VALUE_YEAR
+    return tr.text(pattern).value.format(value=value_text(stat, tr).value, year=year_text(stat.year, tr).value)
+
+
+def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, None)) -> list[Row]:
+    """Bars sorted by value; figures of one series become a before/after pair.
+
+    The validator lets a series join only one producer's answers to one question in different
+    years, so every arrow drawn here is a trend its sources support.
+    """
     rows, seen = [], set()
     for stat in stats:
         if stat.id in seen:
             continue
         partners = [s for s in stats if stat.series and s.series == stat.series]
-        years = {s.year for s in partners}
-        if len(partners) > 1 and len(years) == len(partners) and stat.value is not None:
+        if len(partners) > 1 and all(s.value is not None for s in partners):
             partners.sort(key=lambda s: (str(s.year)))
             seen.update(s.id for s in partners)
             rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
                             tuple(value_text(s, tr).value for s in partners),
-                            tuple(year_text(s.year, tr).value for s in partners)))
+                            tuple(year_text(s.year, tr).value for s in partners),
+                            tuple(_annotation(s, tr, age) for s in partners)))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
         rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr).value,),
-                        (year_text(stat.year, tr).value,)))
+                        (year_text(stat.year, tr).value,), (_annotation(stat, tr, age),)))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
 
 
 def alt_text(spec: ChartSpec, translator: Translator) -> str:
+    """Every row as the chart prints it (value with qualifier, year, old-data mark), panel by panel."""
     findings = "; ".join(
-        f"{row.label}: " + " → ".join(f"{v} ({y})" for v, y in zip(row.shown, row.years if row.kind == "pair" else row.years * len(row.shown)))
-        for panel in spec.panels for row in panel.rows)
+        f"{panel.axis_label} — " + "; ".join(f"{row.label}: " + " → ".join(row.annotations) for row in panel.rows)
+        for panel in spec.panels)
     return translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
 
 
-def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> tuple[tuple[str, str, str, str], ...]:
-    """The chart's numbers as table rows: one per figure it draws."""
+def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
+               age: _Age = _Age(None, None)) -> tuple[tuple[str, str, str, str], ...]:
+    """The chart's numbers as table rows: one per figure it draws, value with qualifier, year with old-data mark."""
     out = []
     for stat in stats:
         source = dataset.sources[stat.source]
         producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
-        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year_text(stat.year, tr).value, producer))
+        year = year_text(stat.year, tr).value
+        if age.is_old(stat):
+            year = tr.text(YEAR_OLD).value.format(year=year)
+        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year, producer))
     return tuple(out)
 
 
-def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> bytes:
+CSV_COLUMNS = ("id", "label", "value_shown", "value", "low", "high", "qualifier", "unit", "measure", "measure_label",
+               "question", "year", "old_data", "producer", "source")
+
+
+def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator, age: _Age = _Age(None, None)) -> bytes:
+    """A chart's data with the full context of each row, so a reader can check it without the page."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "label", "value", "low", "high", "unit", "year", "source", "producer"])
+    writer.writerow(CSV_COLUMNS)
     for stat in stats:
-        writer.writerow([stat.id, tr.text(stat.label).value, _raw(stat.value), _raw(stat.low), _raw(stat.high),
-                         stat.unit, stat.year, stat.source, dataset.sources[stat.source].producer])
+        writer.writerow([stat.id, tr.text(stat.label).value, value_text(stat, tr).value, _raw(stat.value),
+                         _raw(stat.low), _raw(stat.high), stat.qualifier or "", stat.unit, stat.measure,
+                         tr.text(dataset.measures[stat.measure].axis_label).value, stat.question, stat.year,
+                         "yes" if age.is_old(stat) else "no", dataset.sources[stat.source].producer, stat.source])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -279,21 +327,23 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
     for y, row in zip(positions, rows):
         if row.kind == "bar":
             ax.barh(y, row.numbers[0], height=0.62, color=PALETTE["bar"])
-            ax.text(row.numbers[0] + limit * 0.01, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
+            ax.text(row.numbers[0] + limit * 0.01, y, (row.annotations or row.shown)[0], va="center", fontsize=9,
+                    color=PALETTE["text"])
         elif row.kind == "range":
             low, high = row.numbers
             ax.plot([low, high], [y, y], color=PALETTE["range"], linewidth=7, solid_capstyle="butt")
             ax.plot([low, high], [y, y], "|", color=PALETTE["text"], markersize=14)
-            ax.text(high + limit * 0.015, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
+            ax.text(high + limit * 0.015, y, (row.annotations or row.shown)[0], va="center", fontsize=9,
+                    color=PALETTE["text"])
         else:
             before, after = row.numbers[0], row.numbers[-1]
             ax.annotate("", xy=(after, y), xytext=(before, y),
                         arrowprops={"arrowstyle": "-|>", "color": PALETTE["after"], "lw": 1.6})
             ax.plot([before], [y], "o", color=PALETTE["before"], markersize=8)
             ax.plot([after], [y], "o", color=PALETTE["after"], markersize=8)
-            ax.text(min(before, after) - limit * 0.015, y, f"{row.shown[0]} ({row.years[0]})", va="center",
+            ax.text(min(before, after) - limit * 0.015, y, row.annotations[0], va="center",
                     ha="right", fontsize=8, color=PALETTE["text"])
-            ax.text(max(before, after) + limit * 0.015, y, f"{row.shown[-1]} ({row.years[-1]})", va="center",
+            ax.text(max(before, after) + limit * 0.015, y, row.annotations[-1], va="center",
                     fontsize=8, color=PALETTE["text"])
     ax.set_xlim(0, limit * 1.18 if panel.unit != "percent" else 118)
     ax.set_ylim(-0.6, len(rows) - 0.4)
@@ -312,7 +362,8 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
 
 
 def chart_infos(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], dataset: Dataset,
-                translators: Mapping[str, Translator]) -> dict[str, ChartInfo]:
+                translators: Mapping[str, Translator], updated: date | None = None,
+                old_after_years: int | None = None) -> dict[str, ChartInfo]:
     """What the render stage needs for each chart: file names, size, alt text, table."""
     infos = {}
     for name, (spec, stat_ids) in plans.items():
@@ -323,13 +374,13 @@ def chart_infos(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], dataset:
             path=f"charts/{spec.chart_id}-{key[:8]}.svg", csv_path=f"charts/{spec.chart_id}-{key[:8]}.csv",
             width=round(WIDTH_IN * CSS_PX_PER_IN), height=round(spec.height_in * CSS_PX_PER_IN),
             alt=alt_text(spec, translator), statistics=stat_ids,
-            rows=table_rows(spec, stats, dataset, translator))
+            rows=table_rows(spec, stats, dataset, translator, _Age(updated, old_after_years)))
     return infos
 
 
 def chart_files(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], infos: Mapping[str, ChartInfo],
-                cached: Mapping[str, Path], dataset: Dataset, translator: Translator
-                ) -> Iterable[tuple[str, bytes]]:
+                cached: Mapping[str, Path], dataset: Dataset, translator: Translator,
+                updated: date | None = None, old_after_years: int | None = None) -> Iterable[tuple[str, bytes]]:
     """(path under the language root, bytes) of every chart file of one language."""
     for name, (spec, stat_ids) in plans.items():
         if spec.lang != translator.lang.code:
@@ -337,4 +388,4 @@ def chart_files(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], infos: M
         info = infos[name]
         yield info.path, cached[name].read_bytes()
         stats = [dataset.statistics[s] for s in stat_ids]
-        yield info.csv_path, chart_csv(stats, dataset, translator)
+        yield info.csv_path, chart_csv(stats, dataset, translator, _Age(updated, old_after_years))

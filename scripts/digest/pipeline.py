@@ -69,7 +69,8 @@ class Pipeline:
     def write_language_files(self, site_dir: Path, lang: str) -> None:
         """Charts (SVG and CSV) and the dataset downloads of one language."""
         prefix = site_dir if lang == self.config.default.code else site_dir / lang
-        for rel, data in chart_files(self.plans, self.charts, self.chart_cache, self.dataset, self.translators[lang]):
+        for rel, data in chart_files(self.plans, self.charts, self.chart_cache, self.dataset, self.translators[lang],
+                                     self.updated, self.config.old_data_after_years):
             _write(prefix / rel, data)
         for rel, data in self.downloads(lang).items():
             _write(prefix / rel, data)
@@ -105,11 +106,13 @@ def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pip
     config = load_config(root)
     dataset = load_dataset(root / "stats")
     translators, status = load_translators(root, config, dataset, cache_dir / "i18n")
-    plans = plan_charts(dataset, translators)
+    updated = last_updated(root)
+    plans = plan_charts(dataset, translators, updated, config.old_data_after_years)
     chart_cache, rendered, reused = render_charts(plans, cache_dir / "charts", workers)
     print(f"digest: {dataset.summary()}; charts: {rendered} rendered, {reused} reused", file=sys.stderr)
     pipeline = Pipeline(root, cache_dir, fingerprint, config, dataset, translators, status,
-                        chart_infos(plans, dataset, translators), chart_cache, plans, last_updated(root))
+                        chart_infos(plans, dataset, translators, updated, config.old_data_after_years), chart_cache,
+                        plans, updated)
     _PIPELINES[root] = pipeline
     return pipeline
 
