@@ -169,6 +169,14 @@ def _fill(name: str, fills: Mapping[str, Fill], translator: Translator, statisti
     return Segment("text", fill.name or "")
 
 
+def capitalized(segments: list[Segment]) -> list[Segment]:
+    """A sentence that opens with a qualified figure ("mer än 78 %") starts with a capital letter."""
+    if segments and segments[0].text[:1].islower():
+        first = segments[0]
+        return [Segment(first.kind, first.text[:1].upper() + first.text[1:], first.lang, first.figure), *segments[1:]]
+    return segments
+
+
 def plain_text(segments: list[Segment], translator: Translator) -> str:
     """Segments as plain text (downloads, alt text): quotations in the language's quotation marks."""
     marks = translator.text(QUOTED_WORDS).value

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .chart import ChartInfo, chart_files, chart_infos, plan_charts, render_charts
 from .config import DigestConfig, load_config
-from .format import filled_text, is_old, primary_value_text, sentence_text, unknown_or, value_text, year_text
+from .format import capitalized, fill_segments, filled_text, plain_text, is_old, primary_value_text, sentence_text, unknown_or, value_text, year_text
 from .i18n import StatusReport, Translator, load_translators
 from .load import Dataset, load_dataset, to_frame
 from .problems import InputError
@@ -177,4 +177,6 @@ def _filled(message: str, stat, dataset: Dataset, translator: Translator) -> str
 
 def _sentence(stat, dataset: Dataset, translator: Translator) -> str:  # noqa: ANN001
     template, _ = sentence_text(stat, translator)
-    return filled_text(template, stat.fills, translator, dataset.statistics, stat, _quote_lang(stat, dataset)).value
+    segments = capitalized(fill_segments(template.value, stat.fills, translator, dataset.statistics, stat,
+                                         _quote_lang(stat, dataset)))
+    return plain_text(segments, translator)

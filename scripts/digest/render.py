@@ -27,7 +27,7 @@ from babel.dates import format_date
 
 from .chart import ChartInfo
 from .config import DigestConfig
-from .format import (Segment, fill_segments, is_old, number, primary_value_text, sentence_text, unknown_or,
+from .format import (Segment, capitalized, fill_segments, is_old, number, primary_value_text, sentence_text, unknown_or,
                      value_text, year_text)
 from .i18n import StatusReport, Text, Translator
 from .load import Dataset
@@ -101,8 +101,8 @@ OUTDATED = N_("Outdated")
 OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
 NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
 PRIMARY_SOURCE = N_("Primary source")
-PRIMARY_DIFFERS = N_("The article says {value}; {producer} itself says {primary_value}:")
-PRIMARY_AGREES = N_("{producer} itself says:")
+PRIMARY_DIFFERS = N_("The article says {value}; {producer} says {primary_value}:")
+PRIMARY_AGREES = N_("{producer}'s own words:")
 PRIMARY_WHERE = N_("read at")
 
 
@@ -198,7 +198,7 @@ class Renderer:
                 out.append(f'<span class="digest-quote">{esc(before)}<span lang="{esc(seg.lang)}">{esc(seg.text)}'
                            f'</span>{esc(after)}</span>')
             elif seg.kind == "figure" and own is not None and seg.figure == own.id:
-                out.append(self._value_html(own, ctx))
+                out.append(self._value_html(own, ctx, seg.text))
             elif seg.kind == "figure":
                 other = self.dataset.statistics[seg.figure]
                 href = self.link(ctx, f"topics/{other.topic}.md", other.id)
@@ -225,8 +225,9 @@ class Renderer:
         title = esc(self.translator.text(OLD_DATA_TITLE).value)
         return f', <span class="digest-old" title="{title}">{self.t(OLD_DATA)}</span>'
 
-    def _value_html(self, stat: Statistic, ctx: PageContext) -> str:
+    def _value_html(self, stat: Statistic, ctx: PageContext, shown: str | None = None) -> str:
         value = value_text(stat, self.translator)
+        value = value if shown is None else Text(shown, value.fallback)
         href = self.link(ctx, f"topics/{stat.topic}.md", stat.id)
         return f'<a class="digest-value" href="{href}">{self.show(value)}</a>'
 
@@ -240,8 +241,8 @@ class Renderer:
 
     def _sentence_html(self, stat: Statistic, ctx: PageContext) -> str:
         template, _ = sentence_text(stat, self.translator)
-        segments = fill_segments(template.value, stat.fills, self.translator, self.dataset.statistics, stat,
-                                 self._quote_lang(stat.source))
+        segments = capitalized(fill_segments(template.value, stat.fills, self.translator, self.dataset.statistics,
+                                             stat, self._quote_lang(stat.source)))
         body = self._segments_html(segments, ctx, stat)
         if template.fallback:
             note = self.translator.text(NOT_TRANSLATED)
