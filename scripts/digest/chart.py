@@ -35,7 +35,7 @@ from .load import Dataset
 from .messages import N_
 from .model import UNKNOWN, Statistic
 
-CHART_CODE_VERSION = "5"  # bump when the drawing code changes, to invalidate the cache
+CHART_CODE_VERSION = "6"  # bump when the drawing code changes, to invalidate the cache
 CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
@@ -48,6 +48,8 @@ HEADLINE_TITLE = N_("Headline findings")
 VALUE_YEAR = N_("{value} ({year})")
 VALUE_YEAR_OLD = N_("{value} ({year}, old data)")
 YEAR_OLD = N_("{year} (old data)")
+YEAR_OLD_NOTE = N_("{year}, old data")
+LABEL_PRODUCER = N_("{label} ({producer})")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class Row:
     numbers: tuple[float, ...]
     shown: tuple[str, ...]  # formatted values with their qualifier, one per figure
     years: tuple[str, ...]
-    annotations: tuple[str, ...] = ()  # what is printed beside each mark: value, qualifier, year, old-data mark
+    annotations: tuple[str, ...] = ()  # value, qualifier, year and old-data mark together (alt text, pairs)
+    notes: tuple[str, ...] = ()  # year and old-data mark, printed in a column right of the axis
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,8 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
     for measure in dataset.measures.values():
         members = [s for s in stats if s.measure == measure.id]
         if members:
-            panels.append(Panel(measure.unit, tr.text(measure.axis_label).value, tuple(_rows(members, tr, age)),
-                                measure.id))
+            rows = _rows(members, tr, age, _labels(members, dataset, tr))
+            panels.append(Panel(measure.unit, tr.text(measure.axis_label).value, tuple(rows), measure.id))
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
@@ -169,7 +172,28 @@ def _annotation(stat: Statistic, tr: Translator, age: _Age) -> str:
     return tr.text(pattern).value.format(value=value_text(stat, tr).value, year=year_text(stat.year, tr).value)
 
 
-def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, None)) -> list[Row]:
+def _labels(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> dict[str, str]:
+    """Chart labels; two bars with the same words say whose figure each is, so they never read as one series."""
+    labels = {s.id: tr.text(s.label).value for s in stats}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    for stat in stats:
+        if counts[labels[stat.id]] > 1 and not stat.series:
+            producer = dataset.sources[stat.source].producer
+            producer = tr.text(UNKNOWN).value if producer == UNKNOWN else producer
+            labels[stat.id] = tr.text(LABEL_PRODUCER).value.format(label=labels[stat.id], producer=producer)
+    return labels
+
+
+def _note(stat: Statistic, tr: Translator, age: _Age) -> str:
+    """The year a bar describes, with the old-data mark: every bar shows how old it is."""
+    year = year_text(stat.year, tr).value
+    return tr.text(YEAR_OLD_NOTE).value.format(year=year) if age.is_old(stat) else year
+
+
+def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, None),
+          labels: Mapping[str, str] | None = None) -> list[Row]:
     """Bars sorted by value; figures of one series become a before/after pair.
 
     The validator lets a series join only one producer's answers to one question in different
@@ -186,12 +210,14 @@ def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, Non
             rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
                             tuple(value_text(s, tr).value for s in partners),
                             tuple(year_text(s.year, tr).value for s in partners),
-                            tuple(_annotation(s, tr, age) for s in partners)))
+                            tuple(_annotation(s, tr, age) for s in partners),
+                            tuple(_note(s, tr, age) for s in partners)))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
-        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr).value,),
-                        (year_text(stat.year, tr).value,), (_annotation(stat, tr, age),)))
+        label = labels[stat.id] if labels else tr.text(stat.label).value
+        rows.append(Row(kind, label, stat.numbers, (value_text(stat, tr).value,),
+                        (year_text(stat.year, tr).value,), (_annotation(stat, tr, age),), (_note(stat, tr, age),)))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
 
@@ -308,7 +334,7 @@ def render_spec(spec: ChartSpec) -> bytes:
     top = HEAD_IN
     for panel in spec.panels:
         panel_h = len(panel.rows) * ROW_IN
-        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.55, panel_h / height))
+        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.40, panel_h / height))
         _draw_panel(ax, panel)
         top += panel_h + PANEL_GAP_IN
     wrapped = textwrap.fill(spec.source_line, 120)
@@ -327,14 +353,12 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
     for y, row in zip(positions, rows):
         if row.kind == "bar":
             ax.barh(y, row.numbers[0], height=0.62, color=PALETTE["bar"])
-            ax.text(row.numbers[0] + limit * 0.01, y, (row.annotations or row.shown)[0], va="center", fontsize=9,
-                    color=PALETTE["text"])
+            ax.text(row.numbers[0] + limit * 0.01, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
         elif row.kind == "range":
             low, high = row.numbers
             ax.plot([low, high], [y, y], color=PALETTE["range"], linewidth=7, solid_capstyle="butt")
             ax.plot([low, high], [y, y], "|", color=PALETTE["text"], markersize=14)
-            ax.text(high + limit * 0.015, y, (row.annotations or row.shown)[0], va="center", fontsize=9,
-                    color=PALETTE["text"])
+            ax.text(high + limit * 0.015, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
         else:
             before, after = row.numbers[0], row.numbers[-1]
             ax.annotate("", xy=(after, y), xytext=(before, y),
@@ -345,7 +369,10 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
                     ha="right", fontsize=8, color=PALETTE["text"])
             ax.text(max(before, after) + limit * 0.015, y, row.annotations[-1], va="center",
                     fontsize=8, color=PALETTE["text"])
-    ax.set_xlim(0, limit * 1.18 if panel.unit != "percent" else 118)
+        if row.kind != "pair" and row.notes:  # the year column: how old each bar is
+            ax.text(1.03, y, row.notes[0], transform=ax.get_yaxis_transform(), va="center", fontsize=8,
+                    color="#555555")
+    ax.set_xlim(0, limit * 1.3 if panel.unit != "percent" else 130)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_yticks(positions, [textwrap.fill(r.label, 42) for r in rows], fontsize=9, color=PALETTE["text"])
     ticks = [0, 25, 50, 75, 100] if panel.unit == "percent" else None
