@@ -60,7 +60,8 @@ def _source_fields() -> list[tuple[str, str]]:
 def _stat_fields(topic: str) -> list[tuple[str, str]]:
     return [("id", STAT_ID), ("source", SOURCE_ID), ("topic", topic), ("year", "2014"), ("value", "50"),
             ("unit", "percent"), ("population", "testers"), ("sentence", '"{value} of testers agree."'),
-            ("label", "Testers agree"), ("quote", "Testers agree.")]
+            ("label", "Testers agree"), ("quote", "Testers agree."), ("measure", "share-of-respondents"),
+            ("question", "testers-agree")]
 
 
 def _block(fields: list[tuple[str, str]]) -> str:
