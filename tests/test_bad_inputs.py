@@ -443,8 +443,10 @@ field_case("stat-sentence-without-placeholder", "statistics", {"sentence": "Test
            "expected exactly one `{value}` placeholder")
 field_case("stat-sentence-two-placeholders", "statistics", {"sentence": '"{value} of testers agree, {value} do not."'},
            "expected exactly one `{value}` placeholder")
-field_case("stat-sentence-other-brace", "statistics", {"sentence": '"{value} of {people} agree."'},
+field_case("stat-sentence-other-brace", "statistics", {"sentence": '"{value} of {0} agree."'},
            "no other braces")
+field_case("stat-sentence-placeholder-not-in-fills", "statistics", {"sentence": '"{value} of {people} agree."'},
+           "`sentence` uses {people}, which is not in `fills`", line=None, field=None)
 field_case("stat-sentence-with-digit", "statistics", {"sentence": '"{value} of 500 testers agree."'},
            "expected no digits outside `{value}`")
 field_case("stat-label-too-long", "statistics", {"label": "x" * 71}, "70")
