@@ -58,6 +58,9 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
+DOWNLOADS_VERSION = "2"  # bump when the columns change, so cached downloads are made anew
+
+
 def download_names(code: str) -> list[str]:
     """The dataset files of one language, relative to its root; the ``[[downloads]]`` shortcode links them."""
     return [f"data/digest-{code}.csv", f"data/digest-{code}.json"]
@@ -65,7 +68,7 @@ def download_names(code: str) -> list[str]:
 
 def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The dataset files of one language, from the cache when the data and catalog are unchanged."""
-    digest = hashlib.sha256(translator.key.encode())
+    digest = hashlib.sha256(translator.key.encode() + DOWNLOADS_VERSION.encode())
     for path in sorted(stats_dir.rglob("*.yaml")):
         digest.update(path.read_bytes())
     code = translator.lang.code
@@ -89,6 +92,7 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
     frame["caveat"] = [_filled(s.caveat, s, dataset, translator) if s.caveat else None for s in stats]
     frame["measure_label"] = [translator.text(dataset.measures[s.measure].axis_label).value for s in stats]
+    frame["label_shown"] = [translator.text(s.label).value for s in stats]
     frame["primary_value_shown"] = [primary_value_text(s, translator).value if s.primary and s.primary.value is not None
                                     else None for s in stats]
     frame["primary_note"] = [_filled(s.primary.note, s, dataset, translator) if s.primary and s.primary.note else None
