@@ -241,3 +241,13 @@ def test_fill_referring_to_an_unknown_figure(tmp_path: Path):
     bad = STAT + "  caveat: Compare {other}.\n  fills:\n    other: {figure: stat-z}\n"
     assert messages(tmp_path, statistics=bad) == [
         "stats/statistics.yaml:1: error: id=stat-a field=fills: fill 'other' refers to unknown statistic id 'stat-z'"]
+
+
+def test_primary_note_needs_the_primary_value_it_names(tmp_path: Path):
+    primary = ("  primary:\n    quote: Half of adults agree.\n    url: https://example.org/release\n"
+               "    note: The release gives {primary_value}.\n")
+    [message] = messages(tmp_path, statistics=STAT + primary)
+    assert "`primary.note` uses {primary_value}, but `primary` gives no `value`" in message
+    other = tmp_path / "other"
+    other.mkdir()
+    assert messages(other, statistics=STAT + primary.replace("  primary:\n", "  primary:\n    value: 51\n")) == []

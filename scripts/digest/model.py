@@ -447,8 +447,9 @@ class Statistic(_Fillable):
         note = self.primary.note if self.primary else None
         reserved = ("value", "primary_value") if self.primary else ("value",)
         self._check_fills({"sentence": self.sentence, "caveat": self.caveat, "primary.note": note}, reserved)
-        if "primary_value" in fields_in(self.caveat or "") and (self.primary is None or self.primary.value is None):
-            raise ValueError("`caveat` uses {primary_value}, but `primary` gives no `value`")
+        for name, text in (("caveat", self.caveat), ("primary.note", note)):
+            if "primary_value" in fields_in(text or "") and (self.primary is None or self.primary.value is None):
+                raise ValueError(f"`{name}` uses {{primary_value}}, but `primary` gives no `value`")
         if any(self.fills[n].figure == self.id for n in self.fills):
             raise ValueError("a fill refers to the statistic itself; use `{value}`")
         return self
