@@ -105,10 +105,14 @@ class Fill(_Record):
             "Good: `forbes-2019-spend-more`. Bad: `74 %` (typed by hand: it would not follow an edit)."
         ),
     )
-    year: Union[int, None] = Field(default=None, ge=1900, le=2100, description="A year, shown as such. Good: `2011`.")
-    date: Union["date_type", None] = Field(default=None, description="A date `YYYY-MM-DD`, shown in the reader's locale.")
+    year: Union[int, None] = Field(
+        default=None, ge=1900, le=2100,
+        description="A year, shown as such (no digit grouping). Good: `2011`. Bad: `'2011'` or `2 011`.")
+    date: Union["date_type", None] = Field(
+        default=None, description="A date `YYYY-MM-DD`, shown in the reader's locale. Good: `2011-05-03`. Bad: `3 May 2011`.")
     number: Union[float, None] = Field(
-        default=None, strict=True, description="A plain number, shown in the reader's locale. Good: `18` (as in 18+)."
+        default=None, strict=True,
+        description="A plain number, shown in the reader's locale. Good: `18` (as in 18+). Bad: `'18+'` (write the plus in the text)."
     )
     name: Union[str, None] = Field(
         default=None, min_length=1,
@@ -167,7 +171,8 @@ class Measure(_Record):
     """
 
     id: Slug
-    unit: Unit = Field(description="The unit every figure of this measure has (see statistics `unit`).")
+    unit: Unit = Field(
+        description="The unit every figure of this measure has (see statistics `unit`). Good: `percent` for a share of respondents. Bad: `people` for a share (that is a count).")
     axis_label: str = Field(
         min_length=1, max_length=60,
         description=(
@@ -206,8 +211,12 @@ class PrimaryCheck(_Record):
             "Good: `three in five Americans (59%) would try a new brand or company for a better service experience`."
         ),
     )
-    lang: str = Field(default="en", pattern=r"^[a-z]{2}$", description="Language of `quote` (ISO 639-1).")
-    url: str = Field(description="http(s) address where the quoted words were read (a press release, a report).")
+    lang: str = Field(default="en", pattern=r"^[a-z]{2}$", description="Language of `quote` (ISO 639-1). Good: `en`. Bad: `English`.")
+    url: str = Field(
+        description=(
+            "http(s) address where the quoted words were read (a press release, a report, or a reprint of it when "
+            "the original is cut off; say so in `note`). Good: `https://www.businesswire.com/news/home/…`. Bad: `unknown`."
+        ))
     note: Union[str, None] = Field(
         default=None,
         description=(
