@@ -51,7 +51,8 @@ def _source_fields() -> list[tuple[str, str]]:
 def _stat_fields(topic: str) -> list[tuple[str, str]]:
     return [("id", STAT_ID), ("source", SOURCE_ID), ("topic", topic), ("year", "2014"), ("value", "50"),
             ("unit", "percent"), ("population", "testers"), ("sentence", '"{value} of testers agree."'),
-            ("label", "Testers agree"), ("quote", "Testers agree.")]
+            ("label", "Testers agree"), ("quote", "Testers agree."), ("measure", "share-of-respondents"),
+            ("question", "testers-agree")]
 
 
 def _block(fields: list[tuple[str, str]]) -> str:
@@ -390,8 +391,10 @@ field_case("stat-sentence-without-placeholder", "statistics", {"sentence": "Test
            "expected exactly one `{value}` placeholder")
 field_case("stat-sentence-two-placeholders", "statistics", {"sentence": '"{value} of testers agree, {value} do not."'},
            "expected exactly one `{value}` placeholder")
-field_case("stat-sentence-other-brace", "statistics", {"sentence": '"{value} of {people} agree."'},
+field_case("stat-sentence-other-brace", "statistics", {"sentence": '"{value} of {0} agree."'},
            "no other braces")
+field_case("stat-sentence-placeholder-not-in-fills", "statistics", {"sentence": '"{value} of {people} agree."'},
+           "`sentence` uses {people}, which is not in `fills`", line=None, field=None)
 field_case("stat-sentence-with-digit", "statistics", {"sentence": '"{value} of 500 testers agree."'},
            "expected no digits outside `{value}`")
 field_case("stat-label-too-long", "statistics", {"label": "x" * 71}, "70")
@@ -468,18 +471,18 @@ def _(t: Template, root: Path) -> Expect:
 
 @case("po-msgstr-drops-value")
 def _(t: Template, root: Path) -> Expect:
-    return _set_msgstr(root, r"\{value\}", lambda s: s.replace("{value}", "mange")) + [
+    return _set_msgstr(root, r"^[^{}]*\{value\}[^{}]*$", lambda s: s.replace("{value}", "mange")) + [
         "field=msgstr", "placeholders none do not match the original's ['value']"]
 
 
 @case("po-msgstr-adds-n")
 def _(t: Template, root: Path) -> Expect:
-    return _set_msgstr(root, r"\{value\}", lambda s: s + " {n}") + ["field=msgstr", "['n', 'value']"]
+    return _set_msgstr(root, r"^[^{}]*\{value\}[^{}]*$", lambda s: s + " {n}") + ["field=msgstr", "['n', 'value']"]
 
 
 @case("po-msgstr-adds-other")
 def _(t: Template, root: Path) -> Expect:
-    return _set_msgstr(root, r"\{value\}", lambda s: s + " {other}") + ["field=msgstr", "['other', 'value']"]
+    return _set_msgstr(root, r"^[^{}]*\{value\}[^{}]*$", lambda s: s + " {other}") + ["field=msgstr", "['other', 'value']"]
 
 
 @case("po-msgstr-empty-braces")

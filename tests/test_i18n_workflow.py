@@ -24,6 +24,8 @@ NEW_STAT = """
   sentence: "{value} of respondents prefer a brand new channel."
   label: Prefer a brand new channel
   quote: 88 prosent av de spurte forventer at virksomheten de er kunde hos har en selvbetjeningsportal.
+  measure: share-of-respondents
+  question: prefer-a-brand-new-channel
 """
 
 

@@ -58,7 +58,7 @@ def add_injected_records(root: Path, topic: str) -> None:
     with (root / "stats" / "statistics.yaml").open("a", encoding="utf-8") as f:
         f.write(f"\n- id: zz-inject\n  source: zz-inject-source\n  topic: {topic}\n  year: 2014\n  value: 50\n"
                 f"  unit: percent\n  population: {q(SCRIPT)}\n  sentence: {q(sentence)}\n"
-                f"  label: {q(IMG + ' ' + BOLD)}\n  quote: x\n"
+                f"  label: {q(IMG + ' ' + BOLD)}\n  quote: x\n  measure: share-of-respondents\n  question: zz-inject\n"
                 f"  caveat: {q(SCRIPT + ' ' + JINJA + ' ' + JINJA_BLOCK + ' ' + LINK)}\n  headline: true\n")
 
 

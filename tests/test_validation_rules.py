@@ -9,8 +9,66 @@ import pytest
 from conftest import SOURCE, STAT, write_minimal_stats
 from digest.load import check_dataset
 
-def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE) -> Path:
-    return write_minimal_stats(tmp_path / "stats", statistics=statistics, sources=sources)
+ARTICLES = """\
+- id: seed-a
+  title: An article
+  language: sv
+  publisher: unknown
+  url: unknown
+"""
+TOPICS = """\
+- id: topic-a
+  title: Topic A
+  chart_title: Chart A
+  order: 1
+"""
+SOURCE = """\
+- id: source-a
+  producer: Producer
+  title: unknown
+  year_published: 2018
+  url: https://example.org/report
+  method: survey
+  sample_size: 100
+  geography: Sweden
+  population: adults
+  via: [seed-a]
+"""
+STAT = """\
+- id: stat-a
+  source: source-a
+  topic: topic-a
+  year: 2018
+  value: 50
+  unit: percent
+  population: adults
+  sentence: "{value} of adults agree."
+  label: Agree
+  quote: Half agree.
+  measure: share-of-respondents
+  question: agree
+"""
+MEASURES = """\
+- id: share-of-respondents
+  unit: percent
+  axis_label: Share of respondents
+  description: Share of the people asked.
+- id: average-extra-spend
+  unit: percent
+  axis_label: Average extra spend
+  description: How much more people would spend.
+"""
+
+
+def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE, measures: str = MEASURES) -> Path:
+    stats = tmp_path / "stats"
+    stats.mkdir()
+    (stats / "measures.yaml").write_text(measures, encoding="utf-8")
+    (stats / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
+    (stats / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (stats / "sources.yaml").write_text(sources, encoding="utf-8")
+    (stats / "statistics.yaml").write_text(statistics, encoding="utf-8")
+    return stats
 
 
 def messages(tmp_path: Path, **files: str) -> list[str]:
@@ -32,7 +90,7 @@ def test_unknown_source_id(tmp_path: Path):
 def test_duplicate_id(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT + STAT) == [
         "stats/statistics.yaml:1: error: id=stat-a field=id: duplicate statistic id",
-        "stats/statistics.yaml:11: error: id=stat-a field=id: duplicate statistic id",
+        "stats/statistics.yaml:13: error: id=stat-a field=id: duplicate statistic id",
     ]
 
 
@@ -99,7 +157,98 @@ def test_several_mistakes_give_one_message_each(tmp_path: Path):
         "stats/statistics.yaml:5: error: id=stat-a field=value: expected a plain number such as 81 or 54.4 (got 'fifty')",
         "stats/statistics.yaml:6: error: id=stat-a field=unit: expected 'percent', 'percentage_points', 'multiplier', "
         "'people', 'count' or 'currency' (got 'percnt')",
-        "stats/statistics.yaml:11: error: id=Stat B field=id: expected an id of lowercase letters, digits and hyphens (got 'Stat B')",
-        "stats/statistics.yaml:14: error: id=Stat B field=year: expected a whole number (got 'soon')",
-        "stats/statistics.yaml:14: error: id=Stat B field=year: expected 'unknown' (got 'soon')",
+        "stats/statistics.yaml:13: error: id=Stat B field=id: expected an id of lowercase letters, digits and hyphens (got 'Stat B')",
+        "stats/statistics.yaml:16: error: id=Stat B field=year: expected a whole number (got 'soon')",
+        "stats/statistics.yaml:16: error: id=Stat B field=year: expected 'unknown' (got 'soon')",
     ]
+
+
+# --- comparability: measures, series, qualifiers, fills (issue 13) -------------------
+
+SOURCE_B = SOURCE.replace("id: source-a", "id: source-b").replace("producer: Producer", "producer: Other producer")
+
+
+def _stat(stat_id: str, year: int, **fields: str) -> str:
+    text = STAT.replace("id: stat-a", f"id: {stat_id}").replace("year: 2018", f"year: {year}")
+    for name, value in fields.items():
+        text = text.replace(f"  {name}: ", f"  {name}: {value}\n  _old_{name}: ", 1) if f"  {name}: " in text \
+            else text + f"  {name}: {value}\n"
+    return "\n".join(line for line in text.split("\n") if "_old_" not in line)
+
+
+def test_a_series_of_one_question_and_producer_in_two_years_is_valid(tmp_path: Path):
+    stats = _stat("stat-a", 2017, series="agree-trend") + _stat("stat-b", 2018, series="agree-trend")
+    assert messages(tmp_path, statistics=stats) == []
+
+
+def test_series_across_producers_is_refused_saying_why(tmp_path: Path):
+    stats = _stat("stat-a", 2017, series="agree-trend") + _stat("stat-b", 2018, series="agree-trend", source="source-b")
+    assert messages(tmp_path, statistics=stats, sources=SOURCE + SOURCE_B) == [
+        "stats/statistics.yaml:14: error: id=stat-b field=series: series 'agree-trend' may only join figures of one "
+        "producer, question and measure from different years, but its producer (Other producer) differs from "
+        "stat-a's (Producer): a trend between them would not be a trend"]
+
+
+def test_series_across_questions_or_measures_is_refused_saying_why(tmp_path: Path):
+    stats = (_stat("stat-a", 2017, series="agree-trend")
+             + _stat("stat-b", 2018, series="agree-trend", question="disagree", measure="average-extra-spend"))
+    [message] = messages(tmp_path, statistics=stats)
+    assert "its question ('disagree') differs from stat-a's ('agree')" in message
+    assert "its measure ('average-extra-spend') differs from stat-a's ('share-of-respondents')" in message
+
+
+def test_series_in_one_year_is_refused(tmp_path: Path):
+    stats = _stat("stat-a", 2018, series="agree-trend") + _stat("stat-b", 2018, series="agree-trend")
+    [message] = messages(tmp_path, statistics=stats)
+    assert "id=stat-b field=series" in message and "it describes the same year as stat-a" in message
+
+
+def test_unknown_measure_and_unit_that_disagrees_with_its_measure(tmp_path: Path):
+    assert messages(tmp_path, statistics=STAT.replace("measure: share-of-respondents", "measure: share")) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=measure: unknown measure id 'share'; "
+        "declare it in stats/measures.yaml"]
+    other = tmp_path / "other"
+    other.mkdir()
+    bad = STAT.replace("unit: percent", "unit: people")
+    assert messages(other, statistics=bad) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=unit: unit 'people' differs from the unit of measure "
+        "'share-of-respondents' ('percent'); pick the measure that counts what this figure counts"]
+
+
+def test_qualifier_must_be_one_of_the_known_words(tmp_path: Path):
+    [message] = messages(tmp_path, statistics=STAT + "  qualifier: over\n")
+    assert "field=qualifier: expected 'more_than', 'at_least', 'about', 'nearly', 'less_than' or 'up_to'" in message
+
+
+def test_caveat_with_a_typed_number_is_refused(tmp_path: Path):
+    [message] = messages(tmp_path, statistics=STAT + '  caveat: The article says "7 of 10".\n')
+    assert "number typed by hand" in message and "fills" in message
+
+
+def test_caveat_placeholders_come_from_fills_and_every_fill_is_used(tmp_path: Path):
+    good = STAT + "  caveat: The article says {wording}.\n  fills:\n    wording: {quote: 7 av 10}\n"
+    assert messages(tmp_path, statistics=good) == []
+    other = tmp_path / "other"
+    other.mkdir()
+    [missing] = messages(other, statistics=STAT + "  caveat: The article says {wording}.\n")
+    assert "`caveat` uses {wording}, which is not in `fills`" in missing
+    third = tmp_path / "third"
+    third.mkdir()
+    [unused] = messages(third, statistics=STAT + "  fills:\n    wording: {quote: 7 av 10}\n")
+    assert "`fills` has wording, which no text uses" in unused
+
+
+def test_fill_referring_to_an_unknown_figure(tmp_path: Path):
+    bad = STAT + "  caveat: Compare {other}.\n  fills:\n    other: {figure: stat-z}\n"
+    assert messages(tmp_path, statistics=bad) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=fills: fill 'other' refers to unknown statistic id 'stat-z'"]
+
+
+def test_primary_note_needs_the_primary_value_it_names(tmp_path: Path):
+    primary = ("  primary:\n    quote: Half of adults agree.\n    url: https://example.org/release\n"
+               "    note: The release gives {primary_value}.\n")
+    [message] = messages(tmp_path, statistics=STAT + primary)
+    assert "`primary.note` uses {primary_value}, but `primary` gives no `value`" in message
+    other = tmp_path / "other"
+    other.mkdir()
+    assert messages(other, statistics=STAT + primary.replace("  primary:\n", "  primary:\n    value: 51\n")) == []

@@ -53,24 +53,44 @@ def catalog_path(root: Path, code: str) -> Path:
 
 def dataset_messages(dataset: Dataset) -> Iterator[tuple[str, str]]:
     """(message id, translator comment) for every string of the dataset a reader sees."""
+    for measure in dataset.measures.values():
+        yield measure.axis_label, f"measure {measure.id}: chart axis label ({measure.description})"
     for topic in dataset.topics_in_order:
         yield topic.title, f"topic {topic.id}: page title"
         yield topic.chart_title, f"topic {topic.id}: chart title"
     for stat in dataset.statistics.values():
-        yield stat.sentence, f"statistic {stat.id}: sentence; keep {{value}} where the figure goes"
+        fills = _fills_comment(stat.fills)
+        yield stat.sentence, f"statistic {stat.id}: sentence; keep {{value}} where the figure goes{fills}"
         yield stat.label, f"statistic {stat.id}: short chart label"
         if stat.caveat:
-            yield stat.caveat, f"statistic {stat.id}: caveat"
+            yield stat.caveat, f"statistic {stat.id}: caveat{fills}"
+        if stat.primary and stat.primary.note:
+            yield stat.primary.note, (f"statistic {stat.id}: note on the primary source; {{value}} is the article's "
+                                      f"figure, {{primary_value}} the primary source's{fills}")
     for source in dataset.sources.values():
+        fills = _fills_comment(source.fills)
         for name in ("method", "geography", "population", "note"):
             text = getattr(source, name)
             if text and text != "unknown":
-                yield text, f"source {source.id}: {name}"
+                yield text, f"source {source.id}: {name}{fills}"
         if source.fieldwork:
-            yield source.fieldwork, f"source {source.id}: fieldwork"
+            yield source.fieldwork, f"source {source.id}: fieldwork{fills}"
     for article in dataset.articles.values():
         if article.note:
-            yield article.note, f"article {article.id}: note"
+            yield article.note, f"article {article.id}: note{_fills_comment(article.fills)}"
+
+
+def _fills_comment(fills: dict) -> str:
+    """What each placeholder stands for, so a translator can build the sentence around it."""
+    if not fills:
+        return ""
+    shown = []
+    for name, fill in fills.items():
+        what = {"quote": "a quotation, kept in its language", "figure": f"the value of figure {fill.figure}",
+                "year": "a year", "date": "a date", "number": "a number", "name": "a proper name"}[fill.kind]
+        example = f": {getattr(fill, fill.kind)}" if fill.kind in ("quote", "name") else ""
+        shown.append(f"{{{name}}} is {what}{example}")
+    return "; " + "; ".join(shown)
 
 
 def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int]]:

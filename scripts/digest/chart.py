@@ -25,17 +25,18 @@ import os
 import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from .cache import parse_svg, read_entry, write_entry
-from .format import unknown_or, value_text, year_text
+from .format import is_old, unknown_or, value_text, year_text
 from .load import Dataset
 from .messages import N_
 from .model import Statistic
 from .translate import Translator
 
-CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
+CHART_CODE_VERSION = "6"  # bump when the drawing code changes, to invalidate the cache
 CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
@@ -45,8 +46,11 @@ CSS_PX_PER_IN = 96
 SOURCE_LINE = N_("Source: {sources}")
 ALT_TEXT = N_("Chart: {title}. {findings}")
 HEADLINE_TITLE = N_("Headline findings")
-UNIT_AXIS = {"percent": N_("Per cent"), "people": N_("Number of people"),
-             "multiplier": N_("Times as much")}
+VALUE_YEAR = N_("{value} ({year})")
+VALUE_YEAR_OLD = N_("{value} ({year}, old data)")
+YEAR_OLD = N_("{year} (old data)")
+YEAR_OLD_NOTE = N_("{year}, old data")
+LABEL_PRODUCER = N_("{label} ({producer})")
 
 
 @dataclass(frozen=True)
@@ -56,15 +60,27 @@ class Row:
     kind: str  # "bar" | "range" | "pair"
     label: str
     numbers: tuple[float, ...]
-    shown: tuple[str, ...]  # formatted values, one per number
+    shown: tuple[str, ...]  # formatted values with their qualifier, one per figure
     years: tuple[str, ...]
+    annotations: tuple[str, ...] = ()  # value, qualifier, year and old-data mark together (alt text, pairs)
+    notes: tuple[str, ...] = ()  # year and old-data mark, printed in a column right of the axis
+    measure: str = ""  # what the row's figures count (measures.yaml)
 
 
 @dataclass(frozen=True)
 class Panel:
+    """One axis: figures of one measure only (a share of respondents never beside an average extra spend)."""
+
     unit: str
     axis_label: str
     rows: tuple[Row, ...]
+    measure: str = ""
+
+    def __post_init__(self) -> None:
+        others = sorted({row.measure for row in self.rows if row.measure and row.measure != self.measure})
+        if others:
+            raise ValueError(f"a chart axis shows one measure only: the axis of {self.measure!r} was given figures "
+                             f"of {', '.join(map(repr, others))}; give each measure its own panel")
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,7 @@ class ChartInfo:
     height: int
     alt: str
     statistics: tuple[str, ...]
-    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
+    rows: tuple[tuple[str, str, str, str], ...]  # label, value (with qualifier), year (with old-data mark), producer
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class ChartPlan:
 
     spec: ChartSpec
     figures: tuple[str, ...]
+    old_figures: tuple[str, ...] = ()  # ids of figures marked as old data
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,7 @@ class Chart:
     figures: tuple[str, ...]
     file: Path
     info: ChartInfo
+    old_figures: tuple[str, ...] = ()
 
     @property
     def lang(self) -> str:
@@ -143,19 +161,39 @@ def chart_ids(dataset: Dataset) -> list[str]:
     return [chart_id for chart_id, _, _ in _groups(dataset)]
 
 
-def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> list[ChartPlan]:
-    """Specs for every topic chart and the headline chart, per language, with the figures each shows."""
+def plan_charts(dataset: Dataset, translators: Mapping[str, Translator], updated: date | None = None,
+                old_after_years: int | None = None) -> list[ChartPlan]:
+    """Specs for every topic chart and the headline chart, per language, with the figures each shows.
+
+    ``updated`` and ``old_after_years`` decide which bars carry the old-data mark (as the pages do).
+    """
     groups = _groups(dataset)
-    return [ChartPlan(_spec(chart_id, title, shown, dataset, translator), tuple(s.id for s in shown))
+    age = _Age(updated, old_after_years)
+    return [ChartPlan(_spec(chart_id, title, shown, dataset, translator, age), tuple(s.id for s in shown),
+                      tuple(s.id for s in shown if age.is_old(s)))
             for translator in translators.values() for chart_id, title, shown in groups]
 
 
-def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> ChartSpec:
+@dataclass(frozen=True)
+class _Age:
+    updated: date | None
+    old_after_years: int | None
+
+    def is_old(self, stat: Statistic) -> bool:
+        if self.updated is None or self.old_after_years is None:
+            return False
+        return is_old(stat, self.updated, self.old_after_years)
+
+
+def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
+          age: _Age = _Age(None, None)) -> ChartSpec:
+    """One panel per measure, in the order measures are declared: one axis never mixes two quantities."""
     panels = []
-    for unit in CHARTED_UNITS:
-        members = [s for s in stats if s.unit == unit]
+    for measure in dataset.measures.values():
+        members = [s for s in stats if s.measure == measure.id]
         if members:
-            panels.append(Panel(unit, tr.text(UNIT_AXIS[unit]).value, tuple(_rows(members, tr))))
+            rows = _rows(members, tr, age, _labels(members, dataset, tr))
+            panels.append(Panel(measure.unit, tr.text(measure.axis_label).value, tuple(rows), measure.id))
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
@@ -169,42 +207,80 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
                      tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
 
 
-def _rows(stats: Sequence[Statistic], tr: Translator) -> list[Row]:
-    """Bars sorted by value; figures of one series from different years become a before/after pair."""
+def _annotation(stat: Statistic, tr: Translator, age: _Age) -> str:
+    """Value (with qualifier), year, and the old-data mark: what a bar says beside itself."""
+    pattern = VALUE_YEAR_OLD if age.is_old(stat) else VALUE_YEAR
+    return tr.text(pattern).value.format(value=value_text(stat, tr).value, year=year_text(stat.year, tr).value)
+
+
+def _labels(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> dict[str, str]:
+    """Chart labels; two bars with the same words say whose figure each is, so they never read as one series."""
+    labels = {s.id: tr.text(s.label).value for s in stats}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    for stat in stats:
+        if counts[labels[stat.id]] > 1 and not stat.series:
+            producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False).value
+            labels[stat.id] = tr.text(LABEL_PRODUCER).value.format(label=labels[stat.id], producer=producer)
+    return labels
+
+
+def _note(stat: Statistic, tr: Translator, age: _Age) -> str:
+    """The year a bar describes, with the old-data mark: every bar shows how old it is."""
+    year = year_text(stat.year, tr).value
+    return tr.text(YEAR_OLD_NOTE).value.format(year=year) if age.is_old(stat) else year
+
+
+def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, None),
+          labels: Mapping[str, str] | None = None) -> list[Row]:
+    """Bars sorted by value; figures of one series become a before/after pair.
+
+    The validator lets a series join only one producer's answers to one question in different
+    years, so every arrow drawn here is a trend its sources support.
+    """
     rows, seen = [], set()
     for stat in stats:
         if stat.id in seen:
             continue
         partners = [s for s in stats if stat.series and s.series == stat.series]
-        years = {s.year for s in partners}
-        if len(partners) > 1 and len(years) == len(partners) and stat.value is not None:
+        if len(partners) > 1 and all(s.value is not None for s in partners):
             partners.sort(key=lambda s: (str(s.year)))
             seen.update(s.id for s in partners)
             rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
                             tuple(value_text(s, tr).value for s in partners),
-                            tuple(year_text(s.year, tr).value for s in partners)))
+                            tuple(year_text(s.year, tr).value for s in partners),
+                            tuple(_annotation(s, tr, age) for s in partners),
+                            tuple(_note(s, tr, age) for s in partners), stat.measure))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
-        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr).value,),
-                        (year_text(stat.year, tr).value,)))
+        label = labels[stat.id] if labels else tr.text(stat.label).value
+        rows.append(Row(kind, label, stat.numbers, (value_text(stat, tr).value,),
+                        (year_text(stat.year, tr).value,), (_annotation(stat, tr, age),), (_note(stat, tr, age),),
+                        stat.measure))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
 
 
 def alt_text(spec: ChartSpec, translator: Translator) -> str:
+    """Every row as the chart prints it (value with qualifier, year, old-data mark), panel by panel."""
     findings = "; ".join(
-        f"{row.label}: " + " → ".join(f"{v} ({y})" for v, y in zip(row.shown, row.years if row.kind == "pair" else row.years * len(row.shown)))
-        for panel in spec.panels for row in panel.rows)
+        f"{panel.axis_label} — " + "; ".join(f"{row.label}: " + " → ".join(row.annotations) for row in panel.rows)
+        for panel in spec.panels)
     return translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
 
 
-def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> tuple[tuple[str, str, str, str], ...]:
-    """The chart's numbers as table rows: one per figure it draws."""
+def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
+               old_figures: Sequence[str] = ()) -> tuple[tuple[str, str, str, str], ...]:
+    """The chart's numbers as table rows: one per figure it draws, value with qualifier, year with old-data mark."""
     out = []
     for stat in stats:
         producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False).value
-        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year_text(stat.year, tr).value, producer))
+        year = year_text(stat.year, tr).value
+        if stat.id in old_figures:
+            year = tr.text(YEAR_OLD).value.format(year=year)
+        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year, producer))
     return tuple(out)
 
 
@@ -220,8 +296,8 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
         if path not in missing and read_entry(path, parse_svg) is None:  # a damaged entry is drawn again
             missing[path] = plan.spec
     _render_missing(list(missing.items()), workers)
-    charts = [Chart(plan.spec, plan.figures, path, chart_info(plan, dataset, translators[plan.spec.lang]))
-              for plan, path in zip(plans, paths)]
+    charts = [Chart(plan.spec, plan.figures, path, chart_info(plan, dataset, translators[plan.spec.lang]),
+                    plan.old_figures) for plan, path in zip(plans, paths)]
     return charts, len(missing), len(plans) - len(missing)
 
 
@@ -286,7 +362,7 @@ def render_spec(spec: ChartSpec) -> bytes:
     top = HEAD_IN
     for panel in spec.panels:
         panel_h = len(panel.rows) * ROW_IN
-        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.55, panel_h / height))
+        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.40, panel_h / height))
         _draw_panel(ax, panel)
         top += panel_h + PANEL_GAP_IN
     wrapped = textwrap.fill(spec.source_line, 120)
@@ -317,11 +393,14 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
                         arrowprops={"arrowstyle": "-|>", "color": PALETTE["after"], "lw": 1.6})
             ax.plot([before], [y], "o", color=PALETTE["before"], markersize=8)
             ax.plot([after], [y], "o", color=PALETTE["after"], markersize=8)
-            ax.text(min(before, after) - limit * 0.015, y, f"{row.shown[0]} ({row.years[0]})", va="center",
+            ax.text(min(before, after) - limit * 0.015, y, row.annotations[0], va="center",
                     ha="right", fontsize=8, color=PALETTE["text"])
-            ax.text(max(before, after) + limit * 0.015, y, f"{row.shown[-1]} ({row.years[-1]})", va="center",
+            ax.text(max(before, after) + limit * 0.015, y, row.annotations[-1], va="center",
                     fontsize=8, color=PALETTE["text"])
-    ax.set_xlim(0, limit * 1.18 if panel.unit != "percent" else 118)
+        if row.kind != "pair" and row.notes:  # the year column: how old each bar is
+            ax.text(1.03, y, row.notes[0], transform=ax.get_yaxis_transform(), va="center", fontsize=8,
+                    color="#555555")
+    ax.set_xlim(0, limit * 1.3 if panel.unit != "percent" else 130)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_yticks(positions, [textwrap.fill(r.label, 42) for r in rows], fontsize=9, color=PALETTE["text"])
     ticks = [0, 25, 50, 75, 100] if panel.unit == "percent" else None
@@ -345,4 +424,4 @@ def chart_info(plan: ChartPlan, dataset: Dataset, translator: Translator) -> Cha
         path=f"charts/{spec.chart_id}-{key[:8]}.svg", csv_path=f"charts/{spec.chart_id}-{key[:8]}.csv",
         width=round(WIDTH_IN * CSS_PX_PER_IN), height=round(spec.height_in * CSS_PX_PER_IN),
         alt=alt_text(spec, translator), statistics=plan.figures,
-        rows=table_rows(spec, stats, dataset, translator))
+        rows=table_rows(spec, stats, dataset, translator, plan.old_figures))

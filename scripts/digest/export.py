@@ -20,7 +20,8 @@ from typing import Iterable, Sequence
 
 from .cache import read_entry, write_atomic, write_entry
 from .chart import Chart
-from .format import sentence_text, unknown_or, value_text, year_text
+from .format import (capitalized, fill_segments, filled_text, plain_text, primary_value_text, sentence_text,
+                     unknown_or, value_text, year_text)
 from .load import Dataset, to_frame
 from .model import Statistic
 from .translate import Translator
@@ -33,18 +34,28 @@ def chart_files(charts: Iterable[Chart], dataset: Dataset, translator: Translato
             continue
         yield chart.info.path, chart.file.read_bytes()
         stats = [dataset.statistics[s] for s in chart.figures]
-        yield chart.info.csv_path, chart_csv(stats, dataset, translator)
+        yield chart.info.csv_path, chart_csv(stats, dataset, translator, chart.old_figures)
 
 
-def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> bytes:
-    """The figures a chart draws, raw numbers and all, for readers who want to check or reuse them."""
+CHART_CSV_COLUMNS = ("id", "label", "value_shown", "value", "low", "high", "qualifier", "unit", "measure",
+                     "measure_label", "question", "year", "old_data", "producer", "source")
+
+
+def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator, old_figures: Sequence[str] = ()) -> bytes:
+    """The figures a chart draws with the full context of each row, so a reader can check it without the page.
+
+    ``value_shown`` is the value as every view shows it (qualifier included); ``qualifier``
+    and ``measure`` say what kind of number it is, ``old_data`` whether the chart marks it old.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "label", "value", "low", "high", "unit", "year", "source", "producer"])
+    writer.writerow(CHART_CSV_COLUMNS)
     for stat in stats:
-        writer.writerow([stat.id, csv_cell(tr.text(stat.label).value), _raw(stat.value), _raw(stat.low),
-                         _raw(stat.high), stat.unit, stat.year, stat.source,
-                         csv_cell(dataset.sources[stat.source].producer)])
+        writer.writerow([stat.id, csv_cell(tr.text(stat.label).value), csv_cell(value_text(stat, tr).value),
+                         _raw(stat.value), _raw(stat.low), _raw(stat.high), stat.qualifier or "", stat.unit,
+                         stat.measure, csv_cell(tr.text(dataset.measures[stat.measure].axis_label).value),
+                         stat.question, stat.year, "yes" if stat.id in old_figures else "no",
+                         csv_cell(dataset.sources[stat.source].producer), stat.source])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -52,7 +63,7 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
-DOWNLOADS_CODE_VERSION = "2"  # bump when downloads() changes what it writes, to invalidate the cache
+DOWNLOADS_CODE_VERSION = "3"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
 
 
 def download_names(code: str) -> list[str]:
@@ -118,13 +129,19 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The whole dataset in the reader's language, as CSV and JSON."""
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
-    frame.insert(1, "text", [_sentence(s, translator) for s in stats])
+    frame.insert(1, "text", [_sentence(s, dataset, translator) for s in stats])
     frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
     frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
     frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
-    frame["caveat"] = [translator.text(s.caveat).value if s.caveat else None for s in stats]
+    frame["caveat"] = [_filled(s.caveat, s, dataset, translator) if s.caveat else None for s in stats]
+    frame["measure_label"] = [translator.text(dataset.measures[s.measure].axis_label).value for s in stats]
+    frame["label_shown"] = [translator.text(s.label).value for s in stats]
+    frame["primary_value_shown"] = [primary_value_text(s, translator).value if s.primary and s.primary.value is not None
+                                    else None for s in stats]
+    frame["primary_note"] = [_filled(s.primary.note, s, dataset, translator) if s.primary and s.primary.note else None
+                             for s in stats]
     csv_name, json_name = download_names(translator.lang.code)
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return {
@@ -155,9 +172,22 @@ def csv_safe(frame: "pandas.DataFrame") -> "pandas.DataFrame":  # noqa: F821 - p
     return safe
 
 
-def _sentence(stat: Statistic, translator: Translator) -> str:
-    template, value = sentence_text(stat, translator)
-    return template.value.replace("{value}", value.value)
+def _quote_lang(stat: Statistic, dataset: Dataset) -> str:
+    via = dataset.sources[stat.source].via
+    return dataset.articles[via[0]].language if via else ""
+
+
+def _filled(message: str, stat: Statistic, dataset: Dataset, translator: Translator) -> str:
+    """A caveat or note as plain text, placeholders filled, quotations in the language's quotation marks."""
+    return filled_text(translator.text(message), stat.fills, translator, dataset.statistics, stat,
+                       _quote_lang(stat, dataset)).value
+
+
+def _sentence(stat: Statistic, dataset: Dataset, translator: Translator) -> str:
+    template, _ = sentence_text(stat, translator)
+    segments = capitalized(fill_segments(template.value, stat.fills, translator, dataset.statistics, stat,
+                                         _quote_lang(stat, dataset)))
+    return plain_text(segments, translator)
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from weakref import WeakKeyDictionary
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Union
 
+from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
 
-from .messages import CURRENCY, PEOPLE, POINTS, RANGE, TIMES, UNKNOWN_WORD, YEAR_UNKNOWN
-from .model import UNKNOWN, Statistic
+from .messages import CURRENCY, PEOPLE, POINTS, QUALIFIED, QUOTED_WORDS, RANGE, TIMES, UNKNOWN_WORD, YEAR_UNKNOWN
+from .model import UNKNOWN, Fill, Statistic, fields_in
 from .translate import Text, Translator
 
 
@@ -33,19 +37,37 @@ _VALUES: "WeakKeyDictionary[Translator, dict[tuple, Text]]" = WeakKeyDictionary(
 
 
 def value_text(stat: Statistic, translator: Translator) -> Text:
-    """The figure with its unit, e.g. ``81 %``, ``5–25 gånger``, ``62 miljarder amerikanska dollar``.
+    """The figure with its unit and qualifier, e.g. ``mer än 78 %``, ``5–25 gånger``.
 
+    Every view (sentence, chart label, alt text, table, download) shows a figure
+    through this function, so a qualifier the source gave is never dropped in one of them.
     Formatted once per figure and language: a figure appears in its sentence, its
     list entry, its chart, the chart's alt text and table, and the downloads.
     """
     memo = _VALUES.setdefault(translator, {})
-    key = (stat.unit, stat.numbers, stat.currency, stat.value, stat.high)
+    key = (stat.unit, stat.numbers, stat.currency, stat.value, stat.high, stat.qualifier)
     if key not in memo:
-        memo[key] = _value_text(stat, translator)
+        memo[key] = qualified(_bare_value(stat, translator), stat.qualifier, translator)
     return memo[key]
 
 
-def _value_text(stat: Statistic, translator: Translator) -> Text:
+def qualified(bare: Text, qualifier: str | None, translator: Translator) -> Text:
+    """A formatted number with its qualifier (``about 33 %``), worded by each language's catalog."""
+    if qualifier is None:
+        return bare
+    pattern = translator.text(QUALIFIED[qualifier])
+    return Text(pattern.value.format(value=bare.value), bare.fallback or pattern.fallback)
+
+
+def primary_value_text(stat: Statistic, translator: Translator) -> Text:
+    """The primary source's own number, formatted like the figure's (same unit)."""
+    assert stat.primary is not None and stat.primary.value is not None
+    shown = stat.model_copy(update={"value": stat.primary.value, "low": None, "high": None,
+                                    "qualifier": stat.primary.qualifier})
+    return value_text(shown, translator)
+
+
+def _bare_value(stat: Statistic, translator: Translator) -> Text:
     locale = translator.lang.locale
     numbers = [number(n, locale) for n in stat.numbers]
     shown = numbers[0] if len(numbers) == 1 else translator.text(RANGE).value.format(low=numbers[0], high=numbers[1])
@@ -101,3 +123,86 @@ def unknown_or(value: object, translator: Translator, translate: bool = True) ->
 def sentence_text(stat: Statistic, translator: Translator) -> tuple[Text, Text]:
     """The translated sentence template and the formatted value to put in it."""
     return translator.text(stat.sentence), value_text(stat, translator)
+
+
+def is_old(stat: Statistic, updated: date, old_after_years: int) -> bool:
+    """A figure describing a year long before the dataset's last update; shown with a mark everywhere."""
+    return isinstance(stat.year, int) and updated.year - stat.year > old_after_years
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a filled text: plain words, a quotation (in its own language) or another figure's value."""
+
+    kind: str  # "text" | "quote" | "figure"
+    text: str
+    lang: str = ""
+    figure: str = ""  # statistic id, for kind "figure"
+
+
+def fill_segments(template: str, fills: Mapping[str, Fill], translator: Translator,
+                  statistics: Mapping[str, Statistic], own: Union[Statistic, None] = None,
+                  quote_lang: str = "") -> list[Segment]:
+    """A translated text with its ``{name}`` placeholders filled, as segments the render stage marks up.
+
+    Only ``{name}`` of the record's fills (and ``{value}``/``{primary_value}`` of its own
+    figure) are replaced; any other brace stays literal text, so data can never reach
+    Python's format machinery.
+    """
+    known = set(fills) | ({"value", "primary_value"} if own is not None else set())
+    segments: list[Segment] = []
+    rest = template
+    for name in fields_in(template):
+        marker = "{" + name + "}"
+        before, found, rest = rest.partition(marker)
+        if before:
+            segments.append(Segment("text", before))
+        if name not in known:
+            segments.append(Segment("text", marker))
+            continue
+        segments.append(_fill(name, fills, translator, statistics, own, quote_lang))
+    if rest:
+        segments.append(Segment("text", rest))
+    return segments
+
+
+def _fill(name: str, fills: Mapping[str, Fill], translator: Translator, statistics: Mapping[str, Statistic],
+          own: Union[Statistic, None], quote_lang: str) -> Segment:
+    locale = translator.lang.locale
+    if name == "value" and own is not None:
+        return Segment("figure", value_text(own, translator).value, figure=own.id)
+    if name == "primary_value" and own is not None:
+        return Segment("text", primary_value_text(own, translator).value)
+    fill = fills[name]
+    if fill.quote is not None:
+        return Segment("quote", fill.quote, lang=fill.lang or quote_lang)
+    if fill.figure is not None:
+        return Segment("figure", value_text(statistics[fill.figure], translator).value, figure=fill.figure)
+    if fill.year is not None:
+        return Segment("text", str(fill.year))
+    if fill.date is not None:
+        return Segment("text", format_date(fill.date, format="long", locale=locale))
+    if fill.number is not None:
+        return Segment("text", number(fill.number, locale))
+    return Segment("text", fill.name or "")
+
+
+def capitalized(segments: list[Segment]) -> list[Segment]:
+    """A sentence that opens with a qualified figure ("mer än 78 %") starts with a capital letter."""
+    if segments and segments[0].text[:1].islower():
+        first = segments[0]
+        return [Segment(first.kind, first.text[:1].upper() + first.text[1:], first.lang, first.figure), *segments[1:]]
+    return segments
+
+
+def plain_text(segments: list[Segment], translator: Translator) -> str:
+    """Segments as plain text (downloads, alt text): quotations in the language's quotation marks."""
+    marks = translator.text(QUOTED_WORDS).value
+    return "".join(marks.format(quote=s.text) if s.kind == "quote" else s.text for s in segments)
+
+
+def filled_text(template: Text, fills: Mapping[str, Fill], translator: Translator,
+                statistics: Mapping[str, Statistic], own: Union[Statistic, None] = None, quote_lang: str = "") -> Text:
+    """A translated text with placeholders filled, as plain text."""
+    segments = fill_segments(template.value, fills, translator, statistics, own, quote_lang)
+    return Text(plain_text(segments, translator), template.fallback)

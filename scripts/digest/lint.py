@@ -5,11 +5,15 @@ call the same :func:`validate`, so what one accepts the other builds. It checks 
 settings, the dataset, each language's catalog, and every page: pages may hold no
 raw HTML, no non-http(s) link and no digit outside a shortcode (bar ordered-list
 markers), and each shortcode must exist, take the right argument, name an id that
-exists, and stand alone on its line when it is a block.
+exists, and stand alone on its line when it is a block. Translations may hold no
+digit outside a ``{placeholder}`` either (:func:`lint_catalogs`): a number typed
+into a caveat would not follow an edit of the data, and quoted wordings with
+numbers live in the dataset's ``fills``, shown as quotations.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +24,7 @@ from .catalogs import StatusReport, load_translators
 from .config import DigestConfig, load_config
 from .guard import check_inputs
 from .load import Dataset, check_dataset
-from .model import first_number_character
+from .model import first_number_character, typed_digits
 from .problems import InputError, Problem, errors_only
 from .shortcodes import REGISTRY, SHORTCODE, Argument
 from .translate import Translator
@@ -68,10 +72,69 @@ def validate(root: Path, cache_dir: Path) -> Inputs:
         translators, status = load_translators(root, config, dataset, cache_dir / "i18n")
     except InputError as err:
         problems += err.problems
+    problems += lint_catalogs(root, config.codes)
     problems += lint_pages(root, dataset, config.codes)
     if errors_only(problems):
         raise InputError(problems)
     return Inputs(config, dataset, translators, status, tuple(problems))
+
+
+def lint_catalogs(root: Path, codes: Sequence[str]) -> list[Problem]:
+    """Translations with a digit typed by hand, outside placeholders: one problem per entry.
+
+    A plain scan of the ``.po`` lines (Babel's reader costs more than the rest of a warm
+    validation); fuzzy and obsolete entries are skipped, since the page does not show them.
+    """
+    problems = []
+    for code in codes:
+        path = root / "content" / code / "LC_MESSAGES" / "digest.po"
+        if path.exists():
+            shown = f"content/{code}/LC_MESSAGES/digest.po"
+            problems += [Problem(shown, line, None, "msgstr",
+                                 f"number typed by hand in a translation ({found!r}); numbers come from "
+                                 "placeholders such as {value}, quoted wordings from the dataset's fills; "
+                                 "write other numbers as words")
+                         for line, found in _typed_digits_in_translations(path.read_text(encoding="utf-8", errors="replace"))]
+    return problems
+
+
+def _typed_digits_in_translations(text: str) -> list[tuple[int, str]]:
+    """(line, context) of each translated entry whose msgstr has a digit outside placeholders."""
+    found: list[tuple[int, str]] = []
+    fuzzy, field, start, parts, msgid = False, "", 0, [], ""
+
+    def finish() -> None:
+        if field == "msgstr" and parts and not fuzzy and msgid:  # msgid "" is the catalog's header
+            context = typed_digits("".join(parts))
+            if context is not None:
+                found.append((start, context))
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            finish()
+            fuzzy, field, parts, msgid = False, "", [], ""
+        elif stripped.startswith("#,") and "fuzzy" in stripped:
+            fuzzy = True
+        elif stripped.startswith("#"):
+            continue
+        elif stripped.startswith(("msgid", "msgctxt", "msgstr")):
+            finish()
+            if field == "msgid":
+                msgid = "".join(parts)
+            field, start, parts = stripped.split(None, 1)[0].split("[")[0], number, []
+            parts.append(_po_string(stripped.split(None, 1)[1] if " " in stripped else '""'))
+        elif stripped.startswith('"'):
+            parts.append(_po_string(stripped))
+    finish()
+    return found
+
+
+def _po_string(quoted: str) -> str:
+    try:
+        return str(json.loads(quoted))
+    except ValueError:
+        return quoted
 
 
 def expected_pages(dataset: Dataset) -> list[str]:

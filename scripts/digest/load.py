@@ -20,11 +20,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import yaml
 from pydantic import ValidationError
 
-from .model import RECORD_TYPES, UNKNOWN, Article, Source, Statistic, Topic
 from .guard import yaml_problems
+from .model import RECORD_TYPES, UNKNOWN, Article, Measure, Source, Statistic, Topic
 from .problems import InputError, Problem, errors_only
 
-KINDS = tuple(RECORD_TYPES)  # articles, sources, topics, statistics
+KINDS = tuple(RECORD_TYPES)  # measures, articles, sources, topics, statistics
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -70,6 +70,7 @@ class Located:
 class Dataset:
     """The validated dataset; the only thing later stages see of ``stats/``."""
 
+    measures: Mapping[str, Measure]
     articles: Mapping[str, Article]
     sources: Mapping[str, Source]
     topics: Mapping[str, Topic]
@@ -212,8 +213,18 @@ def _item_line(text: str, index: int) -> int | None:
         return None
 
 
+def _without_lines(value: Any) -> Any:
+    """Nested mappings (fills, primary) without the loader's line bookkeeping."""
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "__lines__"}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
+
+
 def _validate_record(kind: str, raw: dict[str, Any], shown: str, line: int, problems: list[Problem]) -> Any:
     lines: dict[str, int] = raw.pop("__lines__", {"": line})
+    raw = _without_lines(raw)
     record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     try:
         return RECORD_TYPES[kind].model_validate(raw)
@@ -300,12 +311,86 @@ def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]
                     Problem(item.file, item.line, stat.id, "year",
                             f"year {stat.year} is after the source was published ({source.year_published})")
                 )
+    problems += _check_measures_and_fills(located, ids)
+    problems += _check_series(located["statistics"], sources)
     used = {item.record.source for item in located["statistics"]}
     for item in located["sources"]:
         if item.record.id not in used and not invalid["statistics"]:
             problems.append(Problem(item.file, item.line, item.record.id, None, "source is not used by any statistic",
                                     severity="warning"))
     return problems
+
+
+def _check_measures_and_fills(located: dict[str, list[Located]], ids: dict[str, set[str]]) -> list[Problem]:
+    """A figure's measure exists and has its unit; a fill's figure exists."""
+    problems = []
+    measures = {item.record.id: item.record for item in located["measures"]}
+    for item in located["statistics"]:
+        stat = item.record
+        measure = measures.get(stat.measure)
+        if stat.measure not in ids["measures"]:
+            problems.append(Problem(item.file, item.line, stat.id, "measure",
+                                    f"unknown measure id {stat.measure!r}; declare it in stats/measures.yaml"))
+        elif measure is not None and measure.unit != stat.unit:
+            problems.append(Problem(item.file, item.line, stat.id, "unit",
+                                    f"unit {stat.unit!r} differs from the unit of measure {stat.measure!r} "
+                                    f"({measure.unit!r}); pick the measure that counts what this figure counts"))
+    for kind in ("statistics", "sources", "articles"):
+        for item in located[kind]:
+            for name, fill in item.record.fills.items():
+                if fill.figure is not None and fill.figure not in ids["statistics"]:
+                    problems.append(Problem(item.file, item.line, item.record.id, "fills",
+                                            f"fill {name!r} refers to unknown statistic id {fill.figure!r}"))
+    return problems
+
+
+def _check_series(items: list[Located], sources: Mapping[str, Source]) -> list[Problem]:
+    """A series (a before/after arrow) joins only the same question, measure and producer in different years.
+
+    Anything else would draw a trend between figures that are not comparable.
+    """
+    problems = []
+    by_series: dict[str, list[Located]] = {}
+    for item in items:
+        if item.record.series:
+            by_series.setdefault(item.record.series, []).append(item)
+    for series, members in by_series.items():
+        first = members[0].record
+        if len(members) == 1:
+            problems.append(Problem(members[0].file, members[0].line, first.id, "series",
+                                    f"series {series!r} has only this figure; a series compares figures from "
+                                    "different years, so leave `series` out"))
+            continue
+        years: dict[object, str] = {}
+        for item in members:
+            stat = item.record
+            why = []
+            if _producer(stat, sources) != _producer(first, sources):
+                why.append(f"its producer ({_producer(stat, sources)}) differs from {first.id}'s "
+                           f"({_producer(first, sources)})")
+            if stat.question != first.question:
+                why.append(f"its question ({stat.question!r}) differs from {first.id}'s ({first.question!r})")
+            if stat.measure != first.measure:
+                why.append(f"its measure ({stat.measure!r}) differs from {first.id}'s ({first.measure!r})")
+            if stat.year == UNKNOWN:
+                why.append("its year is unknown, so it cannot be placed before or after another")
+            elif stat.year in years:
+                why.append(f"it describes the same year as {years[stat.year]}")
+            else:
+                years[stat.year] = stat.id
+            if why:
+                problems.append(Problem(
+                    item.file, item.line, stat.id, "series",
+                    f"series {series!r} may only join figures of one producer, question and measure from different "
+                    f"years, but " + "; ".join(why) + ": a trend between them would not be a trend"))
+    return problems
+
+
+def _producer(stat: Statistic, sources: Mapping[str, Source]) -> str:
+    source = sources.get(stat.source)
+    if source is None or source.producer == UNKNOWN:
+        return f"source {stat.source}"  # unknown producers are never the same producer
+    return source.producer
 
 
 def to_frame(dataset: Dataset) -> "pandas.DataFrame":  # noqa: F821 - imported lazily
@@ -319,11 +404,15 @@ def to_frame(dataset: Dataset) -> "pandas.DataFrame":  # noqa: F821 - imported l
             {
                 "id": stat.id, "topic": stat.topic, "source": stat.source,
                 "year": None if stat.year == UNKNOWN else stat.year,
-                "value": stat.value, "low": stat.low, "high": stat.high,
-                "unit": stat.unit, "currency": stat.currency, "population": stat.population,
+                "value": stat.value, "low": stat.low, "high": stat.high, "qualifier": stat.qualifier,
+                "unit": stat.unit, "measure": stat.measure, "question": stat.question, "currency": stat.currency, "population": stat.population,
                 "sentence": stat.sentence, "label": stat.label, "caveat": stat.caveat, "headline": stat.headline,
                 "producer": source.producer,
                 "source_year": None if source.year_published == UNKNOWN else source.year_published,
+                "primary_value": stat.primary.value if stat.primary else None,
+                "primary_qualifier": stat.primary.qualifier if stat.primary else None,
+                "primary_quote": stat.primary.quote if stat.primary else None,
+                "primary_url": stat.primary.url if stat.primary else None,
             }
         )
     frame = pd.DataFrame(rows, columns=list(_FRAME_DTYPES))
@@ -332,7 +421,9 @@ def to_frame(dataset: Dataset) -> "pandas.DataFrame":  # noqa: F821 - imported l
 
 _FRAME_DTYPES = {
     "id": "string", "topic": "category", "source": "category", "year": "Int64",
-    "value": "Float64", "low": "Float64", "high": "Float64", "unit": "category", "currency": "string",
+    "value": "Float64", "low": "Float64", "high": "Float64", "qualifier": "string", "unit": "category",
+    "measure": "category", "question": "string", "currency": "string",
     "population": "string", "sentence": "string", "label": "string", "caveat": "string", "headline": "bool",
     "producer": "string", "source_year": "Int64",
+    "primary_value": "Float64", "primary_qualifier": "string", "primary_quote": "string", "primary_url": "string",
 }

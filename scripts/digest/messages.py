@@ -30,3 +30,13 @@ PEOPLE = NP_("{n} person", "{n} people")
 TIMES = NP_("{n} time", "{n} times")
 POINTS = NP_("{n} percentage point", "{n} percentage points")
 CURRENCY = N_("{amount} {currency}")
+QUOTED_WORDS = N_("“{quote}”")
+# How a qualifier is written beside a figure, the same in sentences, charts, tables and downloads.
+QUALIFIED = {
+    "more_than": N_("more than {value}"),
+    "at_least": N_("at least {value}"),
+    "about": N_("about {value}"),
+    "nearly": N_("nearly {value}"),
+    "less_than": N_("less than {value}"),
+    "up_to": N_("up to {value}"),
+}

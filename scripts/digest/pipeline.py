@@ -88,10 +88,11 @@ def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pip
     if cached is not None and cached.fingerprint == fingerprint:
         return cached
     inputs = validate(root, cache_dir)
-    plans = plan_charts(inputs.dataset, inputs.translators)
+    updated = last_updated(root)
+    plans = plan_charts(inputs.dataset, inputs.translators, updated, inputs.config.old_data_after_years)
     charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache_dir / "charts", workers)
     summary = f"{inputs.dataset.summary()}; charts: {rendered} rendered, {reused} reused"
-    pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, last_updated(root), summary)
+    pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, updated, summary)
     pipeline.downloads_job = start_downloads(root / "stats", cache_dir, inputs.dataset, inputs.translators.values())
     _PIPELINES[root] = pipeline
     return pipeline

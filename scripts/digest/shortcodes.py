@@ -27,10 +27,11 @@ from .chart import Chart, chart_ids
 from .catalogs import StatusReport
 from .config import DigestConfig
 from .export import download_names
-from .format import number, sentence_text, unknown_or, year_text
+from .format import (Segment, capitalized, fill_segments, is_old, number, primary_value_text, sentence_text,
+                     unknown_or, value_text, year_text)
 from .load import Dataset
-from .messages import N_, NOT_TRANSLATED, OLD_DATA, SOURCE, SOURCES, UNKNOWN_WORD
-from .model import UNKNOWN, Source, Statistic
+from .messages import N_, NOT_TRANSLATED, OLD_DATA, QUOTED_WORDS, SOURCE, SOURCES, UNKNOWN_WORD
+from .model import UNKNOWN, Fill, Source, Statistic
 from .translate import Text, Translator
 
 # [[name]] or [[name argument]]; the argument is an id (lowercase, digits, hyphens).
@@ -77,6 +78,10 @@ class Labels:
     SOURCE = SOURCE
     SOURCES = SOURCES
     UNKNOWN = UNKNOWN_WORD
+    PRIMARY_SOURCE = N_("Primary source")
+    PRIMARY_DIFFERS = N_("The article says {value}; {producer} says {primary_value}:")
+    PRIMARY_AGREES = N_("{producer}'s own words:")
+    PRIMARY_WHERE = N_("read at")
 
 
 @dataclass(frozen=True)
@@ -154,17 +159,71 @@ def figure_view(site: Site, stat: Statistic, page: PageContext) -> dict[str, Any
     tr = site.translator
     source = site.dataset.sources[stat.source]
     template, value = sentence_text(stat, tr)
-    before, _, after = template.value.partition("{value}")
+    value_href = site.link(page, f"topics/{stat.topic}.md", stat.id)
+    lang = _quote_lang(site, stat.source)
+    segments = capitalized(fill_segments(template.value, stat.fills, tr, site.dataset.statistics, stat, lang))
     return {
-        "id": stat.id, "value": value, "value_href": site.link(page, f"topics/{stat.topic}.md", stat.id),
+        "id": stat.id, "value": value, "value_href": value_href,
         "producer": unknown_or(source.producer, tr, translate=False), "year": year_text(stat.year, tr),
         "source_href": site.link(page, "sources.md", f"source-{source.id}"), "old": _is_old(site, stat),
-        "before": before, "after": after, "fallback": template.fallback, "caveat": stat.caveat,
+        "segments": segment_views(site, segments, page), "fallback": template.fallback,
+        "caveat": filled_view(site, stat.caveat, stat.fills, page, stat, lang) if stat.caveat else None,
+        "primary": _primary_view(site, stat, page) if stat.primary else None,
     }
 
 
+def _quote_lang(site: Site, source_id: str) -> str:
+    """Default language of a quoted wording: that of the first article the source came through."""
+    via = site.dataset.sources[source_id].via
+    return site.dataset.articles[via[0]].language if via else ""
+
+
+def segment_views(site: Site, segments: Sequence[Segment], page: PageContext) -> list[dict[str, str]]:
+    """Filled text for ``_segments.html``: words, quotations in their own language, other figures linked."""
+    before, _, after = site.translator.text(QUOTED_WORDS).value.partition("{quote}")
+    views = []
+    for seg in segments:
+        view = {"kind": seg.kind, "text": seg.text, "lang": seg.lang, "open": before, "close": after, "href": ""}
+        if seg.kind == "figure":
+            other = site.dataset.statistics[seg.figure]
+            view["href"] = site.link(page, f"topics/{other.topic}.md", other.id)
+        views.append(view)
+    return views
+
+
+def filled_view(site: Site, message: str, fills: Mapping[str, Fill], page: PageContext,
+                own: Statistic | None = None, quote_lang: str = "") -> dict[str, Any]:
+    """A translatable data text (caveat, note…) with its placeholders filled, for ``_filled.html``."""
+    text = site.translator.text(message)
+    segments = fill_segments(text.value, fills, site.translator, site.dataset.statistics, own, quote_lang)
+    return {"segs": segment_views(site, segments, page), "fallback": text.fallback}
+
+
+def _primary_view(site: Site, stat: Statistic, page: PageContext) -> dict[str, Any]:
+    """The primary source beside the article: both values when they differ, its own words, and our note."""
+    tr, primary = site.translator, stat.primary
+    assert primary is not None
+    producer = unknown_or(site.dataset.sources[stat.source].producer, tr, translate=False).value
+    differs = primary.value is not None and ((primary.value, primary.qualifier) != (stat.value, stat.qualifier)
+                                             or stat.is_range)
+    pattern = tr.text(Labels.PRIMARY_DIFFERS if differs else Labels.PRIMARY_AGREES).value
+    parts = {"value": Segment("figure", value_text(stat, tr).value, figure=stat.id),
+             "producer": Segment("text", producer)}
+    if differs:
+        parts["primary_value"] = Segment("strong", primary_value_text(stat, tr).value)
+    pieces = re.split(r"\{([a-z_]+)\}", pattern)
+    head = [parts.get(p, Segment("text", "{" + p + "}")) if i % 2 else Segment("text", p)
+            for i, p in enumerate(pieces) if p or i % 2]
+    before, _, after = tr.text(QUOTED_WORDS).value.partition("{quote}")
+    host = primary.url.split("://", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    note = (filled_view(site, primary.note, stat.fills, page, stat, _quote_lang(site, stat.source))
+            if primary.note else None)
+    return {"head": segment_views(site, head, page), "quote": primary.quote, "lang": primary.lang, "open": before,
+            "close": after, "url": primary.url, "host": host, "note": note}
+
+
 def _is_old(site: Site, stat: Statistic) -> bool:
-    return isinstance(stat.year, int) and site.updated.year - stat.year > site.config.old_data_after_years
+    return is_old(stat, site.updated, site.config.old_data_after_years)
 
 
 def _citation(site: Site, stat: Statistic) -> str:
@@ -188,17 +247,26 @@ def _figure_list(site: Site, stats: Sequence[Statistic], page: PageContext, anch
 
 def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any]:
     tr = site.translator
-    articles = [{"language": a.language, "url": "" if a.url == UNKNOWN else a.url, "note": a.note,
+    lang = _quote_lang(site, source.id)
+
+    def filled(text: str | None) -> Markup:
+        if text is None or text == UNKNOWN:
+            return site.show(unknown_or(text, tr))
+        return site.template("_filled.html", x=filled_view(site, text, source.fills, page, quote_lang=lang))
+
+    articles = [{"language": a.language, "url": "" if a.url == UNKNOWN else a.url,
+                 "note": site.template("_filled.html", x=filled_view(site, a.note, a.fills, page, quote_lang=a.language))
+                 if a.note else "",
                  "title": unknown_or(a.title, tr, translate=False), "publisher": unknown_or(a.publisher, tr, translate=False)}
                 for a in (site.dataset.articles[i] for i in source.via)]
     return {
         "id": source.id, "producer": unknown_or(source.producer, tr, translate=False),
         "title": "" if source.title == UNKNOWN else source.title, "title_text": unknown_or(source.title, tr, translate=False),
-        "published": year_text(source.year_published, tr), "fieldwork": unknown_or(source.fieldwork, tr),
-        "url": "" if source.url == UNKNOWN else source.url, "method": unknown_or(source.method, tr),
-        "sample": unknown_or(source.sample_size, tr, translate=False), "geography": unknown_or(source.geography, tr),
-        "population": unknown_or(source.population, tr), "licence": unknown_or(source.licence, tr),
-        "note": source.note, "articles": articles,
+        "published": year_text(source.year_published, tr), "fieldwork": filled(source.fieldwork),
+        "url": "" if source.url == UNKNOWN else source.url, "method": filled(source.method),
+        "sample": unknown_or(source.sample_size, tr, translate=False), "geography": filled(source.geography),
+        "population": filled(source.population), "licence": unknown_or(source.licence, tr),
+        "note": filled(source.note) if source.note else "", "articles": articles,
         "figures": [figure_view(site, s, page) for s in site.dataset.statistics_from(source.id)],
     }
 
