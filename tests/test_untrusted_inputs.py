@@ -46,7 +46,8 @@ def _append(rel: str, text: str) -> Callable[[Path], None]:
 def _statistic(**changes: str) -> str:
     fields = {"id": "zz-hostile", "source": "amex-2011-barometer", "topic": "small-business", "year": "2011",
               "value": "50", "unit": "percent", "population": "testers", "sentence": '"{value} of testers agree."',
-              "label": "Testers agree", "quote": "Testers agree."}
+              "label": "Testers agree", "quote": "Testers agree.", "measure": "share-of-respondents",
+              "question": "testers-agree"}
     fields.update(changes)
     return "\n- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
 

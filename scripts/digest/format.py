@@ -47,8 +47,13 @@ def value_text(stat: Statistic, translator: Translator) -> Text:
     memo = _VALUES.setdefault(translator, {})
     key = (stat.unit, stat.numbers, stat.currency, stat.value, stat.high, stat.qualifier)
     if key not in memo:
-        memo[key] = qualified(_bare_value(stat, translator), stat.qualifier, translator)
+        memo[key] = _value_text(stat, translator)
     return memo[key]
+
+
+def _value_text(stat: Statistic, translator: Translator) -> Text:
+    """What :func:`value_text` memoizes: the bare value, then its qualifier."""
+    return qualified(_bare_value(stat, translator), stat.qualifier, translator)
 
 
 def qualified(bare: Text, qualifier: str | None, translator: Translator) -> Text:
