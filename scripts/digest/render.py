@@ -98,6 +98,7 @@ TRANSLATED = N_("Translated")
 MISSING = N_("Missing")
 OUTDATED = N_("Outdated")
 OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
+ADDRESS_UNKNOWN = N_("a link relative to this page: the site's address was not known when it was built")
 NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
 
 
@@ -157,7 +158,10 @@ class Renderer:
         url = url or "./"
         return url + (f"#{anchor}" if anchor else "")
 
-    def absolute(self, target_page: str, anchor: str = "") -> str:
+    def absolute(self, target_page: str, ctx: PageContext, anchor: str = "") -> str:
+        """The page's published address; relative to the current page when the address is not known."""
+        if not self.config.site_url:
+            return self.link(ctx, target_page, anchor)
         prefix = "" if self.translator.lang.code == self.config.default.code else f"{self.translator.lang.code}/"
         return self.config.site_url + prefix + _page_dir(target_page) + ("/" if _page_dir(target_page) else "") + (
             f"#{anchor}" if anchor else "")
@@ -260,11 +264,11 @@ class Renderer:
             if stat.caveat:
                 extra += f'<p class="digest-caveat"><strong>{self.t(CAVEAT)}:</strong> {self.t(stat.caveat)}</p>'
             if anchors:
-                extra += self._citation(stat)
+                extra += self._citation(stat, ctx)
             items.append(f'<li{attrs} class="digest-figure"><p>{self._sentence_html(stat, ctx)}</p>{extra}</li>')
         return '<ul class="digest-figures">\n' + "\n".join(items) + "\n</ul>"
 
-    def _citation(self, stat: Statistic) -> str:
+    def _citation(self, stat: Statistic, ctx: PageContext) -> str:
         source = self.dataset.sources[stat.source]
         parts = [unknown_or(source.producer, self.translator, translate=False).value]
         if source.title != UNKNOWN:
@@ -273,7 +277,9 @@ class Renderer:
         if source.url != UNKNOWN:
             parts.append(source.url)
         cite = ", ".join(parts) + ". " + self.translator.text(VIA).value + ": " + self.absolute(
-            f"topics/{stat.topic}.md", stat.id)
+            f"topics/{stat.topic}.md", ctx, stat.id)
+        if not self.config.site_url:
+            cite += " (" + self.translator.text(ADDRESS_UNKNOWN).value + ")"
         return (f'<details class="digest-cite"><summary>{self.t(CITE)}</summary>'
                 f'<p><code>{esc(cite)}</code></p></details>')
 
@@ -296,7 +302,7 @@ class Renderer:
             f'<figure class="digest-chart" id="chart-{esc(arg or "")}">\n'
             f'<img src="{src}" width="{chart.width}" height="{chart.height}" alt="{esc(chart.alt)}" loading="lazy" decoding="async">\n'
             f'<figcaption>{self.t(SOURCES)}: {links}. <a href="{csv}" download>{self.t(CHART_DATA_CSV)}</a></figcaption>\n'
-            f'<details class="digest-table"><summary>{self.t(DATA_TABLE)}</summary>\n'
+            f'<details class="digest-table" data-search-exclude><summary>{self.t(DATA_TABLE)}</summary>\n'
             f'<table><thead>{head}</thead><tbody>{body}</tbody></table>\n</details>\n</figure>'
         )
 
@@ -326,11 +332,15 @@ class Renderer:
         articles = []
         for article_id in source.via:
             article = self.dataset.articles[article_id]
+            # Only the title is in the article's language; publisher and note are in the page's.
+            lang = next((l.html_lang for l in self.config.languages if l.code == article.language), article.language)
             title = self.show(unknown_or(article.title, tr, translate=False))
+            if article.title != UNKNOWN:
+                title = f'<cite lang="{esc(lang)}">{title}</cite>'
             title = f'<a href="{esc(article.url)}" rel="nofollow noopener">{title}</a>' if article.url != UNKNOWN else title
             publisher = self.show(unknown_or(article.publisher, tr, translate=False))
             note = f" — {self.t(article.note)}" if article.note else ""
-            articles.append(f'<li lang="{esc(article.language)}">{title} ({publisher}){note}</li>')
+            articles.append(f'<li>{title} ({publisher}){note}</li>')
         rows.append((ARTICLE, "<ul>" + "".join(articles) + "</ul>"))
         figures = "".join(f"<li>{self._sentence_html(stat, ctx)}</li>" for stat in self.dataset.statistics_from(source.id))
         rows.append((FIGURES_WORD, f"<ul>{figures}</ul>"))
@@ -353,11 +363,11 @@ class Renderer:
             "@context": "https://schema.org", "@type": "Dataset",
             "name": self.translator.text(N_("What surveys say about customer service")).value,
             "description": self.translator.text(N_("Curated survey figures about customer service, each with its source and year.")).value,
-            "url": self.absolute(ctx.path), "inLanguage": self.translator.lang.locale.replace("_", "-"),
+            "url": self.absolute(ctx.path, ctx), "inLanguage": self.translator.lang.locale.replace("_", "-"),
             "license": self.config.data_licence, "dateModified": self.updated.isoformat(),
             "distribution": [
-                {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": self.absolute("index.md") + csv},
-                {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": self.absolute("index.md") + jsn},
+                {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": self.absolute("index.md", ctx) + csv},
+                {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": self.absolute("index.md", ctx) + jsn},
             ],
         }
         # "</" cannot end the script element early once escaped as "<\/".

@@ -9,10 +9,12 @@ MkDocs events used, and why:
 - ``on_pre_build``: lint every page of every language *before* MkDocs cleans the
   site folder, so bad input stops the build with the last good site intact.
 - ``on_page_markdown``: expand the shortcodes of a page in its language.
-- ``on_page_context``: tell the template which language's search index to use.
+- ``on_page_context``: tell the template which language's search index to use, the
+  page's translations for the switcher (relative links) and the interface words.
+- ``on_template_context``: the 404 page, in every language (it is one file).
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
-  index into one per language.
+  index into one per language and write the sitemap (only when the address is known).
 - ``on_serve``: also watch ``stats/`` and ``site_config/``; ``content/`` is the
   docs folder, which MkDocs watches already.
 
@@ -23,7 +25,6 @@ none of them imports MkDocs.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ from mkdocs.structure.pages import Page
 
 from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
+from .sitemap import input_dates, sitemap_xml
+from .ui import alternates, language_prefix, not_found_context, ui_strings
 
 
 class DigestPluginConfig(base.Config):
@@ -81,6 +84,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # Languages whose pass has started and not ended: the i18n plugin nests the
         # other languages' builds inside the default language's post-build step.
         self._passes: list[str] = []
+        self._pages: set[str] = set()  # every page path seen, e.g. "topics/x.md"
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -98,11 +102,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             self.pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
         except InputError as err:
             raise PluginError(_message(err)) from None
+        if self.pipeline.config.site_url:  # else MkDocs keeps none (build) or its own (serve): links stay relative
+            config.site_url = self.pipeline.config.site_url
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         assert self.pipeline is not None
-        self._passes.append(self._language(config))
+        lang = self._language(config)
+        self._passes.append(lang)
+        # The heading permalink's title comes from mkdocs.yml, one value for all languages;
+        # MkDocs makes a Markdown converter per page from this, so per pass is per language.
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = ui_strings(self.pipeline.translators[lang])["permalink"]
         try:
             self.pipeline.check_pages()
         except InputError as err:
@@ -111,16 +122,35 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.pipeline is not None
         lang = self._language(config)
+        path = _page_path(page.file.src_uri, self.pipeline.languages)
+        self._pages.add(path)
         try:
-            return self.pipeline.render_page(markdown, lang, _page_path(page.file.src_uri, self.pipeline.languages))
+            return self.pipeline.render_page(markdown, lang, path)
         except InputError as err:
             raise PluginError(_message(err)) from None
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         assert self.pipeline is not None
         lang = self._language(config)
-        context["digest_lang_prefix"] = "" if lang == self.pipeline.config.default.code else f"{lang}/"
+        context["digest_lang_prefix"] = language_prefix(self.pipeline.config, lang)
+        context["digest_alternates"] = alternates(self.pipeline.config, lang, page.url)
+        context["digest_ui"] = ui_strings(self.pipeline.translators[lang])
         return context
+
+    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        assert self.pipeline is not None
+        if template_name == "404.html":
+            context["digest_404"] = not_found_context(self.pipeline.config, self.pipeline.translators)
+            context["digest_top_level"] = sorted(self._top_level())
+        return context
+
+    def _top_level(self) -> set[str]:
+        """First path segments the site has (language folders, page and asset folders), for the 404 page."""
+        assert self.pipeline is not None
+        names = {code for code in self.pipeline.languages if code != self.pipeline.config.default.code}
+        names |= {p.split("/")[0] for p in self._pages if "/" in p or p != "index.md"}
+        names |= {"assets", "charts", "data", "search"}
+        return {n[:-3] if n.endswith(".md") else n for n in names}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -130,6 +160,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.pipeline.write_language_files(site_dir, lang)
         if not self._passes:  # the outermost pass ends last, when every language is written
             split_search_index(site_dir, self.pipeline.languages, self.pipeline.config.default.code)
+            self._write_sitemap(site_dir)
+
+    def _write_sitemap(self, site_dir: Path) -> None:
+        """Our sitemap replaces MkDocs' (its template is empty in overrides/): see site/sitemap.py."""
+        assert self.pipeline is not None
+        for stale in (site_dir / "sitemap.xml", site_dir / "sitemap.xml.gz"):
+            stale.unlink(missing_ok=True)
+        if self.pipeline.config.site_url:
+            dates = input_dates(self.pipeline.root, self.pipeline.updated)
+            xml = sitemap_xml(self.pipeline.config, sorted(self._pages), dates)
+            (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
@@ -171,9 +212,6 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-        sitemap = site_dir / "sitemap.xml"
-        if prefix and sitemap.exists():  # Material also fetches sitemap.xml from the base it searches under
-            shutil.copyfile(sitemap, site_dir / prefix / "sitemap.xml")
 
 
 def _lunr_language(code: str) -> str:
