@@ -9,6 +9,8 @@ MkDocs events used, and why:
 - ``on_pre_build``: lint every page of every language *before* MkDocs cleans the
   site folder, so bad input stops the build with the last good site intact.
 - ``on_page_markdown``: expand the shortcodes of a page in its language.
+- ``on_page_content``: list the sources of the sources page in its table of contents
+  (they are generated HTML, which the Markdown ``toc`` extension does not see).
 - ``on_page_context``: tell the template which language's search index to use, the
   page's translations for the switcher (relative links) and the interface words.
 - ``on_template_context``: the 404 page, in every language (it is one file).
@@ -25,6 +27,7 @@ none of them imports MkDocs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
@@ -129,6 +133,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except InputError as err:
             raise PluginError(_message(err)) from None
 
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        add_generated_headings(page, html)
+        return html
+
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         assert self.pipeline is not None
         lang = self._language(config)
@@ -189,6 +197,23 @@ def _page_path(src_uri: str, languages: list[str]) -> str:
     """content/da/topics/x.md is "da/topics/x.md" to MkDocs; the renderer wants "topics/x.md"."""
     first, _, rest = src_uri.partition("/")
     return rest if first in languages and rest else src_uri
+
+
+_GENERATED_SECTION = re.compile(r'<section class="digest-source" id="(source-[a-z0-9-]+)">\s*<h2>(.*?)</h2>', re.S)
+
+
+def add_generated_headings(page: Page, html: str) -> None:
+    """Put each source section of the page into its table of contents, under the page title.
+
+    Material shows the table of contents beside the text on wide screens and in the
+    navigation drawer on phones, so a reader can jump to a source on a 10,000-pixel page.
+    """
+    found = [AnchorLink(title, anchor, 2) for anchor, title in _GENERATED_SECTION.findall(html)]
+    if not found:
+        return
+    parent = page.toc.items[0].children if len(page.toc.items) == 1 and page.toc.items[0].level == 1 else page.toc.items
+    known = {item.id for item in parent}
+    parent.extend(link for link in found if link.id not in known)
 
 
 def split_search_index(site_dir: Path, languages: list[str], default: str) -> None:
