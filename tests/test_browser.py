@@ -29,6 +29,7 @@ import asyncio
 import functools
 import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -256,6 +257,50 @@ def test_switcher_from_every_home_page(session: Browser, base: str):
 
     failures = [f for found in session.run(_each(LANGS, from_home, parallel=2)) for f in found]
     assert failures == []
+
+
+PHONE = {"width": 390, "height": 844}
+MIN_TEXT_PX = 12
+
+
+def _smallest_text_px(svg: str, shown_width: float) -> float:
+    """Matplotlib draws text as glyph paths scaled by font size / 100 in the SVG's units (pt)."""
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    scales = [float(s) for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+    assert scales, "no text found in the chart"
+    return min(scales) * 100 * shown_width / view_width
+
+
+def test_phone_width_charts_are_legible_and_nothing_overflows(session: Browser):
+    """At 390 CSS px every chart's smallest text is at least 12 CSS px, and no page scrolls sideways."""
+    pages = [f"{prefix}{page}" for prefix in ("", "da/", "no/", "ko/")
+             for page in ("", "topics/loyalty-switching/", "topics/cost-of-service/", "sources/")]
+
+    async def check() -> list[str]:
+        context = await session.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        await _without_search(context)
+
+        async def one(path: str) -> list[str]:
+            page = await context.new_page()
+            await page.goto(session.origin + SUBPATH + path, wait_until="load")
+            problems = []
+            scroll = await page.evaluate("document.documentElement.scrollWidth")
+            if scroll > PHONE["width"]:
+                problems.append(f"/{path}: {scroll} px wide at {PHONE['width']} px")
+            for src, width in await page.eval_on_selector_all(
+                    "figure.digest-chart img", "imgs => imgs.map(i => [i.currentSrc || i.src, i.getBoundingClientRect().width])"):
+                svg = await (await context.request.get(src)).text()
+                smallest = _smallest_text_px(svg, width)
+                if smallest < MIN_TEXT_PX:
+                    problems.append(f"/{path}: {src.rsplit('/', 1)[-1]} text {smallest:.1f} px at {width:.0f} px wide")
+            await page.close()
+            return problems
+
+        found = await _each(pages, one)
+        await context.close()
+        return [p for problems in found for p in problems]
+
+    assert session.run(check()) == []
 
 
 def test_switcher_keeps_the_page(session: Browser):
