@@ -91,6 +91,10 @@ class DigestConfig(BaseModel):
     def codes(self) -> list[str]:
         return [lang.code for lang in self.languages]
 
+    def html_lang_of(self, code: str) -> str:
+        """The ``lang`` tag for text in a language given by its code (``no`` → ``nb``); other codes as they are."""
+        return next((lang.html_lang for lang in self.languages if lang.code == code), code)
+
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
 

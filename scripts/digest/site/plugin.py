@@ -1,14 +1,19 @@
-"""Stage 5, site: the MkDocs plugin that runs the pipeline inside ``mkdocs build``/``serve``.
+"""Stage 6, site: the MkDocs plugin that runs the pipeline inside ``mkdocs build``/``serve``.
 
 MkDocs events used, and why:
 
-- ``on_config``: load and validate dataset, config and catalogs, plan and render
-  the charts. mkdocs-static-i18n re-runs the whole build once per language on
-  the same plugin instance, so the results are cached by a fingerprint of the
-  inputs: one load per build, not one per language.
-- ``on_pre_build``: lint every page of every language *before* MkDocs cleans the
-  site folder, so bad input stops the build with the last good site intact.
-- ``on_page_markdown``: expand the shortcodes of a page in its language.
+- ``on_config``: add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
+  to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
+  re-read as Markdown.
+- ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
+  every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
+  the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
+  build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
+  per language on the same plugin instance; the pipeline is cached by a fingerprint of
+  the inputs, so it runs once per build, not once per language.
+  It also sets MkDocs' ``site_url`` from the digest's (none for a local build: every
+  link stays relative) and the heading permalink's title in the pass's language.
+- ``on_page_markdown``: tell the extension which page, in which language, it converts.
 - ``on_page_content``: list the sources of the sources page in its table of contents
   (they are generated HTML, which the Markdown ``toc`` extension does not see).
 - ``on_page_context``: tell the template which language's search index to use, the
@@ -17,11 +22,12 @@ MkDocs events used, and why:
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
   index into one per language and write the sitemap (only when the address is known).
+- ``on_build_error``: forget the passes of a failed build, so ``mkdocs serve`` starts afresh.
 - ``on_serve``: also watch ``stats/`` and ``site_config/``; ``content/`` is the
   docs folder, which MkDocs watches already.
 
-Nothing here computes: the stages before (load, format, chart, render) do, and
-none of them imports MkDocs.
+Nothing here computes: the stages before (load, format, chart, export, lint,
+render) do, and none of them imports MkDocs.
 """
 
 from __future__ import annotations
@@ -35,19 +41,33 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
-from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
+from ..problems import InputError
+from ..render import ShortcodeExtension
+from ..shortcodes import PageContext
 from .sitemap import input_dates, sitemap_xml
 from .ui import alternates, language_prefix, not_found_context, ui_strings
+
+log = get_plugin_logger("digest")
 
 
 class DigestPluginConfig(base.Config):
     """Options of the ``digest`` plugin in ``mkdocs.yml``."""
+
+    enabled = c.Type(bool, default=True)
+    """Run the digest (on by default); off, pages show their shortcodes as written, e.g. to time plain MkDocs.
+
+    ```yaml
+    plugins:
+      - digest:
+          enabled: false
+    ```
+    """
 
     root = c.Type(str, default=".")
     """Project folder holding ``stats/``, ``site_config/`` and ``content/``, relative to mkdocs.yml.
@@ -81,14 +101,23 @@ class DigestPluginConfig(base.Config):
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
-    """Runs load → format → chart → render for MkDocs, once per build."""
+    """Runs the digest pipeline for MkDocs, once per build."""
 
     def __init__(self) -> None:
-        self.pipeline: Pipeline | None = None
+        self._pipeline: Pipeline | None = None
         # Languages whose pass has started and not ended: the i18n plugin nests the
         # other languages' builds inside the default language's post-build step.
         self._passes: list[str] = []
+        self._page: PageContext | None = None
         self._pages: set[str] = set()  # every page path seen, e.g. "topics/x.md"
+        self._extension = ShortcodeExtension(self._expand)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline of this build; only there once on_pre_build has run."""
+        if self._pipeline is None:
+            raise PluginError("digest: the pipeline is used before on_pre_build ran")
+        return self._pipeline
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -96,89 +125,96 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _language(self, config: MkDocsConfig) -> str:
         """The language being built; the i18n plugin says None before its first pass starts."""
         i18n = config.plugins.get("i18n")
-        current = getattr(i18n, "current_language", None)
-        assert self.pipeline is not None
-        return current or self.pipeline.config.default.code
+        return getattr(i18n, "current_language", None) or self.pipeline.default_language
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = self._root(config)
-        try:
-            self.pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
-        except InputError as err:
-            raise PluginError(_message(err)) from None
-        if self.pipeline.config.site_url:  # else MkDocs keeps none (build) or its own (serve): links stay relative
-            config.site_url = self.pipeline.config.site_url
+    def _expand(self, name: str, arg: str | None) -> str:
+        """The extension's callback: one shortcode's HTML on the page being converted."""
+        if self._page is None:
+            raise PluginError(f"digest: [[{name}]] outside a page")
+        return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.enabled and self._extension not in config.markdown_extensions:
+            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        assert self.pipeline is not None
+        if not self.config.enabled:
+            return
+        root = self._root(config)
+        if not self._passes:  # the outermost pass: inputs may have changed since the last build
+            try:
+                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+            except InputError as err:
+                raise PluginError(_message(err)) from None
+            if pipeline is not self._pipeline:
+                log.info(pipeline.summary)
+            self._pipeline = pipeline
+            if pipeline.inputs.config.site_url:  # else MkDocs keeps none (build) or its own (serve)
+                config.site_url = pipeline.inputs.config.site_url
         lang = self._language(config)
         self._passes.append(lang)
         # The heading permalink's title comes from mkdocs.yml, one value for all languages;
         # MkDocs makes a Markdown converter per page from this, so per pass is per language.
         toc = config.mdx_configs.setdefault("toc", {})
-        toc["permalink_title"] = ui_strings(self.pipeline.translators[lang])["permalink"]
-        try:
-            self.pipeline.check_pages()
-        except InputError as err:
-            raise PluginError(_message(err)) from None
+        toc["permalink_title"] = ui_strings(self.pipeline.inputs.translators[lang])["permalink"]
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.pipeline is not None
-        lang = self._language(config)
-        path = _page_path(page.file.src_uri, self.pipeline.languages)
-        self._pages.add(path)
-        try:
-            return self.pipeline.render_page(markdown, lang, path)
-        except InputError as err:
-            raise PluginError(_message(err)) from None
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            lang = self._language(config)
+            path = _page_path(page.file.src_uri, self.pipeline.languages)
+            self._pages.add(path)
+            self._page = self.pipeline.page_context(lang, path)
+        return markdown
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        add_generated_headings(page, html)
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            add_generated_headings(page, html)
         return html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        assert self.pipeline is not None
-        lang = self._language(config)
-        context["digest_lang_prefix"] = language_prefix(self.pipeline.config, lang)
-        context["digest_alternates"] = alternates(self.pipeline.config, lang, page.url)
-        context["digest_ui"] = ui_strings(self.pipeline.translators[lang])
+        if self.config.enabled:
+            lang = self._language(config)
+            config_ = self.pipeline.inputs.config
+            context["digest_lang_prefix"] = language_prefix(config_, lang)
+            context["digest_alternates"] = alternates(config_, lang, page.url)
+            context["digest_ui"] = ui_strings(self.pipeline.inputs.translators[lang])
         return context
 
     def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
-        assert self.pipeline is not None
-        if template_name == "404.html":
-            context["digest_404"] = not_found_context(self.pipeline.config, self.pipeline.translators)
+        if self.config.enabled and template_name == "404.html":
+            context["digest_404"] = not_found_context(self.pipeline.inputs.config, self.pipeline.inputs.translators)
             context["digest_top_level"] = sorted(self._top_level())
         return context
 
     def _top_level(self) -> set[str]:
         """First path segments the site has (language folders, page and asset folders), for the 404 page."""
-        assert self.pipeline is not None
-        names = {code for code in self.pipeline.languages if code != self.pipeline.config.default.code}
-        names |= {p.split("/")[0] for p in self._pages if "/" in p or p != "index.md"}
-        names |= {"assets", "charts", "data", "search"}
-        return {n[:-3] if n.endswith(".md") else n for n in names}
+        names = {code for code in self.pipeline.languages if code != self.pipeline.default_language}
+        names |= {p.split("/")[0].removesuffix(".md") for p in self._pages if p != "index.md"}
+        return names | {"assets", "charts", "data", "search"}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.pipeline is not None
+        if not self.config.enabled:
+            return
         site_dir = Path(config.site_dir)
         lang = self._passes.pop() if self._passes else self._language(config)
         self.pipeline.write_language_files(site_dir, lang)
         if not self._passes:  # the outermost pass ends last, when every language is written
-            split_search_index(site_dir, self.pipeline.languages, self.pipeline.config.default.code)
+            split_search_index(site_dir, self.pipeline.languages, self.pipeline.default_language)
             self._write_sitemap(site_dir)
 
     def _write_sitemap(self, site_dir: Path) -> None:
         """Our sitemap replaces MkDocs' (its template is empty in overrides/): see site/sitemap.py."""
-        assert self.pipeline is not None
         for stale in (site_dir / "sitemap.xml", site_dir / "sitemap.xml.gz"):
             stale.unlink(missing_ok=True)
-        if self.pipeline.config.site_url:
+        config = self.pipeline.inputs.config
+        if config.site_url:
             dates = input_dates(self.pipeline.root, self.pipeline.updated)
-            xml = sitemap_xml(self.pipeline.config, sorted(self._pages), dates)
-            (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
+            (site_dir / "sitemap.xml").write_text(sitemap_xml(config, sorted(self._pages), dates), encoding="utf-8")
+
+    def on_build_error(self, error: Exception) -> None:
+        self._passes.clear()  # a failed build ends every pass; the next one starts from the outermost
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
@@ -199,23 +235,6 @@ def _page_path(src_uri: str, languages: list[str]) -> str:
     return rest if first in languages and rest else src_uri
 
 
-_GENERATED_SECTION = re.compile(r'<section class="digest-source" id="(source-[a-z0-9-]+)">\s*<h2>(.*?)</h2>', re.S)
-
-
-def add_generated_headings(page: Page, html: str) -> None:
-    """Put each source section of the page into its table of contents, under the page title.
-
-    Material shows the table of contents beside the text on wide screens and in the
-    navigation drawer on phones, so a reader can jump to a source on a 10,000-pixel page.
-    """
-    found = [AnchorLink(title, anchor, 2) for anchor, title in _GENERATED_SECTION.findall(html)]
-    if not found:
-        return
-    parent = page.toc.items[0].children if len(page.toc.items) == 1 and page.toc.items[0].level == 1 else page.toc.items
-    known = {item.id for item in parent}
-    parent.extend(link for link in found if link.id not in known)
-
-
 def split_search_index(site_dir: Path, languages: list[str], default: str) -> None:
     """One search index per language, so a reader searches only their own language's pages.
 
@@ -233,11 +252,26 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
             docs = [d for d in merged["docs"] if not any(d["location"].startswith(f"{o}/") for o in others)]
         else:
             docs = [dict(d, location=d["location"][len(prefix):]) for d in merged["docs"] if d["location"].startswith(prefix)]
-        index = {"config": dict(merged["config"], lang=[_lunr_language(code)]), "docs": docs}
+        index = {"config": dict(merged["config"], lang=[code]), "docs": docs}
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
 
-def _lunr_language(code: str) -> str:
-    return {"no": "no"}.get(code, code)
+_GENERATED_SECTION = re.compile(r'<section class="digest-source" id="(source-[a-z0-9-]+)">\s*<h2>(.*?)</h2>', re.S)
+
+
+def add_generated_headings(page: Page, html: str) -> None:
+    """Put each source section of the page into its table of contents, under the page title.
+
+    Material shows the table of contents beside the text on wide screens and in the
+    navigation drawer on phones, so a reader can jump to a source on a 10,000-pixel page.
+    """
+    found = [AnchorLink(title, anchor, 2) for anchor, title in _GENERATED_SECTION.findall(html)]
+    if not found:
+        return
+    items = page.toc.items
+    parent = items[0].children if len(items) == 1 and items[0].level == 1 else items
+    known = {item.id for item in parent}
+    parent.extend(link for link in found if link.id not in known)
+

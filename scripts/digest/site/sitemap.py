@@ -25,7 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr, escape
 
 from ..config import DigestConfig
-from ..i18n import catalog_path
+from ..catalogs import catalog_path
 from .ui import language_prefix
 
 

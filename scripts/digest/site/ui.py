@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..config import DigestConfig
-from ..i18n import Translator
+from ..translate import Translator
 from ..messages import N_
 
 DARK = N_("Switch to dark mode")
