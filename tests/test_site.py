@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -283,3 +284,34 @@ def test_every_page_parses_without_html_errors(built_site: Path):
         if parser.errors:
             failures[str(path.relative_to(built_site))] = parser.errors[:3]
     assert failures == {}
+
+
+def test_downloads_say_which_language_each_text_column_is_in(built_site: Path):
+    for lang in LANGS:
+        records = json.loads((lang_root(built_site, lang) / "data" / f"digest-{lang}.json").read_text(encoding="utf-8"))
+        for record in records:
+            assert record["sentence_lang"] == record["label_lang"] == record["population_lang"] == "en"
+            assert record["text_lang"] == record["label_translated_lang"] == HTML_LANG[lang]  # catalogs are complete
+            assert (record["caveat"] is None) == (record["caveat_lang"] is None)
+
+
+def test_citations_per_figure_and_source_in_three_forms(built_site: Path, pages: dict[Path, Page]):
+    """Text in the page's language, BibTeX with balanced braces, CSL-JSON Zotero can import."""
+    for lang in LANGS:
+        for page_path, count in ((lang_root(built_site, lang) / "topics" / "loyalty-switching" / "index.html",
+                                  len(DATASET.statistics_of("loyalty-switching"))),
+                                 (lang_root(built_site, lang) / "sources" / "index.html", len(DATASET.sources))):
+            html = page_path.read_text(encoding="utf-8")
+            blocks = re.findall(r'<details class="digest-cite"[^>]*>(.*?)</details>', html, flags=re.S)
+            assert len(blocks) == count, (page_path, len(blocks))
+            for block in blocks:
+                text = re.search(r'<p class="digest-cite-text">(.*?)</p>', block, flags=re.S).group(1)
+                bibtex, csl = (unescape(c) for c in re.findall(r"<pre><code>(.*?)</code></pre>", block, flags=re.S))
+                assert bibtex.startswith("@") and bibtex.count("{") - bibtex.count("\\{") == bibtex.count("}") - bibtex.count("\\}")
+                item = json.loads(csl)[0]
+                assert {"id", "type", "title", "URL", "accessed", "container-title"} <= set(item)
+                assert item["accessed"]["date-parts"][0][0] >= 2020
+                # No address is invented for a local build: the link is relative, and the text says so.
+                assert not item["URL"].startswith("http") and "example.org" not in block
+                assert load_translators(ROOT, CONFIG, DATASET, ROOT / ".cache" / "i18n")[0][lang].text(
+                    "a link relative to this page: the site's address was not known when it was built").value in unescape(text)

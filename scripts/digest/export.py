@@ -19,7 +19,7 @@ from .chart import Chart
 from .format import sentence_text, unknown_or, value_text, year_text
 from .load import Dataset, to_frame
 from .model import Statistic
-from .translate import Translator
+from .translate import Text, Translator
 
 
 def chart_files(charts: Iterable[Chart], dataset: Dataset, translator: Translator) -> Iterable[tuple[str, bytes]]:
@@ -47,6 +47,10 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
+DOWNLOADS_VERSION = "2"  # bump when the columns change, to invalidate cached downloads
+ENGLISH = "en"  # the dataset's canonical language: sentences, labels and populations are written in it
+
+
 def download_names(code: str) -> list[str]:
     """The dataset files of one language, relative to its root; the ``[[downloads]]`` shortcode links them."""
     return [f"data/digest-{code}.csv", f"data/digest-{code}.json"]
@@ -54,7 +58,7 @@ def download_names(code: str) -> list[str]:
 
 def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The dataset files of one language, from the cache when the data and catalog are unchanged."""
-    digest = hashlib.sha256(translator.key.encode())
+    digest = hashlib.sha256(f"{DOWNLOADS_VERSION}\0{translator.key}".encode())
     for path in sorted(stats_dir.rglob("*.yaml")):
         digest.update(path.read_bytes())
     code = translator.lang.code
@@ -67,16 +71,39 @@ def cached_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, transla
 
 
 def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
-    """The whole dataset in the reader's language, as CSV and JSON."""
+    """The whole dataset in the reader's language, as CSV and JSON.
+
+    Text columns say which language they are in, in a ``<column>_lang`` column beside
+    each (a BCP 47 tag): the canonical columns (``sentence``, ``label``, ``population``)
+    are English as the dataset holds them; the translated ones (``text``,
+    ``label_translated``, ``topic_title``, ``caveat``) are in the reader's language, or
+    English where its catalog has no translation yet.
+    """
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
+    here = translator.lang.html_lang
+
+    def lang_of(text: Text) -> str:
+        return ENGLISH if text.fallback else here
+
+    sentences = [sentence_text(s, translator)[0] for s in stats]
     frame.insert(1, "text", [_sentence(s, translator) for s in stats])
-    frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
-    frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
+    frame.insert(2, "text_lang", [lang_of(t) for t in sentences])
+    frame.insert(3, "formatted_value", [value_text(s, translator).value for s in stats])
+    for column in ("population", "sentence", "label"):
+        frame.insert(frame.columns.get_loc(column) + 1, f"{column}_lang", ENGLISH)
+    labels = [translator.text(s.label) for s in stats]
+    frame.insert(frame.columns.get_loc("label_lang") + 1, "label_translated", [t.value for t in labels])
+    frame.insert(frame.columns.get_loc("label_translated") + 1, "label_translated_lang", [lang_of(t) for t in labels])
+    caveats = [translator.text(s.caveat) if s.caveat else None for s in stats]
+    frame["caveat"] = [t.value if t else None for t in caveats]
+    frame.insert(frame.columns.get_loc("caveat") + 1, "caveat_lang", [lang_of(t) if t else None for t in caveats])
+    topics = [translator.text(dataset.topics[s.topic].title) for s in stats]
+    frame["topic_title"] = [t.value for t in topics]
+    frame["topic_title_lang"] = [lang_of(t) for t in topics]
     frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
-    frame["caveat"] = [translator.text(s.caveat).value if s.caveat else None for s in stats]
     csv_name, json_name = download_names(translator.lang.code)
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return {
