@@ -138,6 +138,7 @@ async def _without_search(context) -> None:
     """Material builds a search index in a worker on every page load; the axe and switcher
     checks do not need it, and on two cores it slows every other page down."""
     await context.route("**/search/search_index.json", lambda route: route.abort("aborted"))
+    await context.route("**/assets/javascripts/workers/search.*.js", lambda route: route.abort("aborted"))
 
 
 def _watch(page, origin: str, failures: list[str]) -> None:
