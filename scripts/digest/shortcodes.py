@@ -196,6 +196,10 @@ def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any
         "sample": unknown_or(source.sample_size, tr, translate=False), "geography": unknown_or(source.geography, tr),
         "population": unknown_or(source.population, tr), "licence": unknown_or(source.licence, tr),
         "note": source.note, "articles": articles, "citation": _cite_source(site, source, page),
+        # A source without producer or title is told apart (in its heading and the table of
+        # contents) by what it is cited for: the label of its first figure.
+        "about": "" if source.producer != UNKNOWN or source.title != UNKNOWN else next(
+            (tr.text(s.label).value for s in site.dataset.statistics_from(source.id)), ""),
         "figures": [figure_view(site, s, page) for s in site.dataset.statistics_from(source.id)],
     }
 
