@@ -103,7 +103,8 @@ def test_alt_text_is_one_short_sentence_stating_the_span(shipped):
     from digest.chart import ALT_MAX, alt_text
 
     dataset, translators, plans = shipped
-    for name, (spec, _) in plans.items():
+    for name, plan in plans.items():
+        spec = plan.spec
         alt = alt_text(spec, translators[spec.lang])
         rows = spec.panels[0].rows
         top = max(rows, key=lambda r: r.numbers[-1]).shown[-1]
@@ -121,7 +122,8 @@ def test_layout_keeps_every_line_inside_the_chart(shipped):
 
     _setup_matplotlib()
     _, _, plans = shipped
-    for name, (spec, _) in plans.items():
+    for name, plan in plans.items():
+        spec = plan.spec
         box = layout(spec)
         inner = box.width - 2 * MARGIN_PT
         lines = [(t, FONT_PT["title"]) for t in box.title] + [(t, FONT_PT["source"]) for t in box.source]
