@@ -26,7 +26,13 @@ site: site/.built
 site/.built: $(INSTALLED) $(SITE_INPUTS)
 	$(BIN)/digest build
 
-test: $(INSTALLED)
+# axe-core for the browser tests, pinned in tests/package-lock.json (npm ci: exactly the lock).
+AXE := tests/node_modules/axe-core/axe.min.js
+$(AXE): tests/package.json tests/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the accessibility tests will skip (apt-get install npm; .ci/run does)"; fi
+
+test: $(INSTALLED) $(AXE)
 	$(BIN)/python -m pytest
 
 serve: $(INSTALLED)

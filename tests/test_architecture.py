@@ -14,6 +14,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "scripts" / "digest"
 # The stages, in pipeline order: each may import only those before it.
 ORDER = ["problems", "guard", "cache", "allowlist", "model", "config", "messages", "load", "translate", "catalogs", "format", "chart", "export",
+         "cite",
          "shortcodes", "lint", "render", "pipeline", "site"]
 # Tools around the pipeline: they may import any stage, and no stage imports them.
 TOOLS = {"cli", "bench", "schema"}

@@ -100,9 +100,9 @@ def test_cache_renders_nothing_twice_and_only_what_an_edit_touches(project: Path
     path.write_text(path.read_text(encoding="utf-8").replace("  value: 81\n", "  value: 82\n", 1), encoding="utf-8")
     dataset, translators, edited = plans_of(project)
     touched = {name for name, plan in edited.items() if "amex-2011-small-business-better" in plan.figures}
-    assert touched == {"sv/small-business", "sv/headline"}
-    _, rendered, reused = render_charts(list(edited.values()), dataset, translators, cache / "charts", workers=1)
-    assert (rendered, reused) == (2, 1)
+    assert touched == {f"{lang}/{chart}" for lang in ("sv", "da", "no", "ko") for chart in ("small-business", "headline")}
+    _, rendered, reused = render_charts(list(edited.values()), dataset, translators, cache / "charts", workers=2)
+    assert rendered == len(touched) and reused == len(edited) - len(touched)
 
 
 def test_every_chart_plan_is_keyed_by_everything_it_shows(shipped):
@@ -113,3 +113,40 @@ def test_every_chart_plan_is_keyed_by_everything_it_shows(shipped):
                dataclasses.replace(spec, source_line=spec.source_line + "."), dataclasses.replace(spec, fonts=("X",))]
     assert len({spec.key(), *(c.key() for c in changed)}) == 1 + len(changed)
     assert len({p.spec.key() for p in plans.values()}) == len(plans)
+
+
+def test_alt_text_is_one_short_sentence_stating_the_span(shipped):
+    """Alt text states the finding (highest and lowest figure) in at most 150 characters;
+    the data table below the chart holds every number."""
+    from digest.chart import ALT_MAX, alt_text
+
+    dataset, translators, plans = shipped
+    for name, plan in plans.items():
+        spec = plan.spec
+        alt = alt_text(spec, translators[spec.lang])
+        rows = spec.panels[0].rows
+        top = max(rows, key=lambda r: r.numbers[-1]).shown[-1]
+        assert len(alt) <= ALT_MAX and alt.startswith(spec.title) and top in alt, (name, alt)
+        assert alt.count(". ") == 0 and not alt.endswith(".."), (name, alt)
+
+
+def test_layout_keeps_every_line_inside_the_chart(shipped):
+    """Lines are wrapped by an estimate of character widths; measured with the real fonts,
+    no wrapped line is wider than the chart's inner width."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    from digest.chart import FONT_PT, MARGIN_PT, _setup_matplotlib, layout
+
+    _setup_matplotlib()
+    _, _, plans = shipped
+    for name, plan in plans.items():
+        spec = plan.spec
+        box = layout(spec)
+        inner = box.width - 2 * MARGIN_PT
+        lines = [(t, FONT_PT["title"]) for t in box.title] + [(t, FONT_PT["source"]) for t in box.source]
+        lines += [(t, FONT_PT["label"]) for p in box.panels for r in p.rows for t in r.label]
+        font = FontProperties(family=spec.fonts[0])
+        for text, size in lines:
+            width = TextPath((0, 0), text, size=size, prop=font).get_extents().width
+            assert width <= inner, (name, text, width, inner)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -60,12 +61,8 @@ def resolve(page: Path, href: str, site: Path) -> tuple[Path, str] | None:
     parts = urlsplit(href)
     if parts.scheme or href.startswith("//") or href.startswith("mailto:"):
         return None
-    base_path = urlsplit(CONFIG.site_url).path
-    if parts.path.startswith("/"):  # absolute on the published host, under site_url's path
-        assert parts.path.startswith(base_path), href
-        target = (site / unquote(parts.path[len(base_path):])).resolve()
-    else:
-        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+    assert not parts.path.startswith("/"), f"absolute path {href}: the site must work at any address"
+    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
     if target.is_dir():
         target = target / "index.html"
     return target, parts.fragment
@@ -84,17 +81,39 @@ def test_every_page_exists_in_every_language(built_site: Path):
         assert wanted <= have, f"{lang} lacks {sorted(wanted - have)}"
 
 
-def test_html_lang_and_hreflang_alternates(built_site: Path, pages: dict[Path, Page]):
+def test_html_lang_and_switcher_languages_agree(built_site: Path, pages: dict[Path, Page]):
+    """Pages say `nb` for Norwegian, and so does every hreflang and lang that names a language."""
     for lang in LANGS:
         for path in page_paths(built_site, lang):
             page = pages[path]
             assert page.html_lang == HTML_LANG[lang], path
-            alternates = {a["hreflang"]: a["href"] for t, a in page.tags if t == "link" and a.get("rel") == "alternate" and a.get("hreflang")}
-            assert set(alternates) == set(LANGS), (path, alternates)
-            relative = path.relative_to(lang_root(built_site, lang))
-            for code, href in alternates.items():  # each alternate is this page in that language
-                target, _ = resolve(path, href, built_site)
-                assert target == (lang_root(built_site, code) / relative).resolve(), (path, code, href)
+            switcher = [a for t, a in page.tags if t == "a" and "md-select__link" in a.get("class", "")]
+            assert {a["hreflang"] for a in switcher} == set(HTML_LANG.values()), path
+            assert all(a["lang"] == a["hreflang"] for a in switcher), path
+
+
+def test_no_absolute_path_and_no_head_alternates_without_a_site_url(built_site: Path, pages: dict[Path, Page]):
+    """Built without an address, the site works at any: every link is relative, and there is no
+    sitemap or hreflang (both need absolute addresses; Material would also fetch sitemap.xml
+    under every <link rel=alternate>, one 404 per language per page)."""
+    assert CONFIG.site_url is None  # the shipped config: the address comes at publish time
+    for path in list(pages) + [built_site / "404.html"]:
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r'\b(?:href|src|action)="/(?!/)', html), path
+        assert "example.org" not in html, path
+        assert '<link rel="alternate"' not in html, path
+    assert not (built_site / "sitemap.xml").exists()
+    assert not any(built_site.glob("*/sitemap.xml"))
+
+
+def test_sources_page_has_a_table_of_contents_and_each_article_title_its_language(built_site: Path, pages: dict[Path, Page]):
+    for lang in LANGS:
+        page = pages[lang_root(built_site, lang) / "sources" / "index.html"]
+        for tag, attrs in page.tags:
+            if tag == "li" and "lang" in attrs:
+                raise AssertionError(f"{lang}: a list item carries lang={attrs['lang']}, but holds text in the page's language")
+        cited = {a["lang"] for t, a in page.tags if t == "cite" and "lang" in a}
+        assert cited and cited <= set(HTML_LANG.values()) | {"en"}, cited
 
 
 def test_language_switcher_goes_to_the_same_page(built_site: Path, pages: dict[Path, Page]):
@@ -106,7 +125,8 @@ def test_language_switcher_goes_to_the_same_page(built_site: Path, pages: dict[P
             for link in switcher:
                 target, _ = resolve(path, link["href"], built_site)
                 assert target.exists(), (path, link["href"])
-                assert target == (lang_root(built_site, link["hreflang"]) / relative).resolve(), (path, link)
+                code = {v: k for k, v in HTML_LANG.items()}[link["hreflang"]]
+                assert target == (lang_root(built_site, code) / relative).resolve(), (path, link)
 
 
 def test_internal_links_and_anchors_resolve(built_site: Path, pages: dict[Path, Page]):
@@ -211,8 +231,8 @@ def test_dataset_jsonld_is_valid_and_points_at_downloads(built_site: Path):
         data = json.loads(blocks[0])
         assert data["@type"] == "Dataset" and data["license"] and data["distribution"]
         for dist in data["distribution"]:
-            rel = dist["contentUrl"].removeprefix(CONFIG.site_url)
-            assert (built_site / rel).exists(), rel
+            rel = dist["contentUrl"]  # relative to the page when the site's address is not known
+            assert (built_site / "about" / rel if lang == LANGS[0] else built_site / lang / "about" / rel).resolve().exists(), rel
 
 
 def test_downloads_hold_every_figure(built_site: Path):
@@ -229,6 +249,9 @@ def test_search_index_per_language(built_site: Path):
         locations = [d["location"] for d in index["docs"]]
         assert locations and not any(loc.split("/")[0] in LANGS for loc in locations)
     korean = (built_site / "ko" / "search" / "search_index.json").read_text(encoding="utf-8")
+    # Chart data tables stay out of the index: their cells would run together in snippets.
+    table_title = load_translators(ROOT, CONFIG, DATASET, ROOT / ".cache" / "i18n")[0]["ko"].text("Chart data as a table").value
+    assert "<details" not in korean and table_title not in korean
     assert "고객" in korean and "undersökningar" not in korean and "undersøgelser" not in korean
 
 
@@ -274,3 +297,32 @@ def test_a_mkdocs_warning_fails_digest_build(project: Path):
     result = build(project)
     assert result.returncode == 1 and "missing-page.md" in result.stderr, result.stderr
     assert not (project / "site").exists()
+def test_downloads_say_which_language_each_text_column_is_in(built_site: Path):
+    for lang in LANGS:
+        records = json.loads((lang_root(built_site, lang) / "data" / f"digest-{lang}.json").read_text(encoding="utf-8"))
+        for record in records:
+            assert record["sentence_lang"] == record["label_lang"] == record["population_lang"] == "en"
+            assert record["text_lang"] == record["label_translated_lang"] == HTML_LANG[lang]  # catalogs are complete
+            assert (record["caveat"] is None) == (record["caveat_lang"] is None)
+
+
+def test_citations_per_figure_and_source_in_three_forms(built_site: Path, pages: dict[Path, Page]):
+    """Text in the page's language, BibTeX with balanced braces, CSL-JSON Zotero can import."""
+    for lang in LANGS:
+        for page_path, count in ((lang_root(built_site, lang) / "topics" / "loyalty-switching" / "index.html",
+                                  len(DATASET.statistics_of("loyalty-switching"))),
+                                 (lang_root(built_site, lang) / "sources" / "index.html", len(DATASET.sources))):
+            html = page_path.read_text(encoding="utf-8")
+            blocks = re.findall(r'<details class="digest-cite"[^>]*>(.*?)</details>', html, flags=re.S)
+            assert len(blocks) == count, (page_path, len(blocks))
+            for block in blocks:
+                text = re.search(r'<p class="digest-cite-text">(.*?)</p>', block, flags=re.S).group(1)
+                bibtex, csl = (unescape(c) for c in re.findall(r"<pre><code>(.*?)</code></pre>", block, flags=re.S))
+                assert bibtex.startswith("@") and bibtex.count("{") - bibtex.count("\\{") == bibtex.count("}") - bibtex.count("\\}")
+                item = json.loads(csl)[0]
+                assert {"id", "type", "title", "URL", "accessed", "container-title"} <= set(item)
+                assert item["accessed"]["date-parts"][0][0] >= 2020
+                # No address is invented for a local build: the link is relative, and the text says so.
+                assert not item["URL"].startswith("http") and "example.org" not in block
+                assert load_translators(ROOT, CONFIG, DATASET, ROOT / ".cache" / "i18n")[0][lang].text(
+                    "a link relative to this page: the site's address was not known when it was built").value in unescape(text)

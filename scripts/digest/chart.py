@@ -22,7 +22,6 @@ import io
 import json
 import multiprocessing
 import os
-import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -36,15 +35,16 @@ from .messages import N_
 from .model import Statistic
 from .translate import Translator
 
-CHART_CODE_VERSION = "6"  # bump when the drawing code changes, to invalidate the cache
+CHART_CODE_VERSION = "7"  # bump when the drawing code changes, to invalidate the cache
 CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
-WIDTH_IN, ROW_IN, HEAD_IN, FOOT_IN, PANEL_GAP_IN = 8.0, 0.46, 0.75, 0.55, 0.55
 CSS_PX_PER_IN = 96
 
 SOURCE_LINE = N_("Source: {sources}")
-ALT_TEXT = N_("Chart: {title}. {findings}")
+ALT_SPAN_NAMED = N_("{title}: highest {high} ({high_label}), lowest {low} ({low_label}).")
+ALT_SPAN = N_("{title}: figures from {low} to {high}; the table below gives each.")
+ALT_ONE = N_("{title}: {value}, {label}.")
 HEADLINE_TITLE = N_("Headline findings")
 VALUE_YEAR = N_("{value} ({year})")
 VALUE_YEAR_OLD = N_("{value} ({year}, old data)")
@@ -101,8 +101,7 @@ class ChartSpec:
 
     @property
     def height_in(self) -> float:
-        rows = sum(len(p.rows) for p in self.panels)
-        return HEAD_IN + FOOT_IN + rows * ROW_IN + len(self.panels) * PANEL_GAP_IN
+        return layout(self).height / PT_PER_IN
 
 
 @dataclass(frozen=True)
@@ -263,12 +262,27 @@ def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, Non
     return rows
 
 
+ALT_MAX = 150
+
+
 def alt_text(spec: ChartSpec, translator: Translator) -> str:
-    """Every row as the chart prints it (value with qualifier, year, old-data mark), panel by panel."""
-    findings = "; ".join(
-        f"{panel.axis_label} — " + "; ".join(f"{row.label}: " + " → ".join(row.annotations) for row in panel.rows)
-        for panel in spec.panels)
-    return translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
+    """One sentence stating the finding (at most 150 characters); the data table holds every number.
+
+    The finding is the span of the chart's main measure: its highest and lowest figure,
+    named when the sentence stays short, else just their values.
+    """
+    rows = spec.panels[0].rows
+    high = max(rows, key=lambda r: (r.numbers[-1], r.label))
+    low = min(rows, key=lambda r: (r.numbers[-1], r.label))
+    candidates = []
+    if high is low:
+        candidates.append(translator.text(ALT_ONE).value.format(title=spec.title, label=high.label, value=high.shown[-1]))
+    else:
+        candidates.append(translator.text(ALT_SPAN_NAMED).value.format(
+            title=spec.title, high=high.shown[-1], high_label=high.label, low=low.shown[-1], low_label=low.label))
+        candidates.append(translator.text(ALT_SPAN).value.format(title=spec.title, high=high.shown[-1], low=low.shown[-1]))
+    fitting = [c for c in candidates if len(c) <= ALT_MAX]
+    return fitting[0] if fitting else candidates[-1][: ALT_MAX - 1].rstrip() + "…"
 
 
 def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
@@ -350,70 +364,198 @@ def _setup_matplotlib() -> None:
     _FONTS_READY = True
 
 
+# --- drawing: sizes and layout ----------------------------------------------------
+#
+# Legible on a phone: the chart is drawn 4.5 in (432 CSS px) wide, one row per figure
+# with its label *above* its bar, so labels get the whole width instead of a third of
+# it. At 390 px a phone shows it about 358 px wide (scale 0.83); the smallest text,
+# 11.5 pt (15.3 CSS px at full size), is then 12.7 CSS px. On a desktop it is shown at
+# its own width. Lines are wrapped by an estimate of each character's width (no font
+# needed), generous so that no line overflows.
+
+PT_PER_IN = 72
+WIDTH_IN = 4.5
+MARGIN_PT = 10.0
+FONT_PT = {"title": 13.5, "label": 11.5, "value": 11.5, "axis": 11.5, "source": 11.5}
+MIN_FONT_PT = min(FONT_PT.values())
+LINE = 1.28  # line height, in font sizes
+BAR_PT, ROW_GAP_PT, PANEL_GAP_PT = 11.0, 9.0, 12.0
+MUTED = "#4D4D4D"  # 8.6:1 on white
+
+
+def text_width_pt(text: str, size: float) -> float:
+    """A generous estimate of a line's width: Hangul and CJK are square, Latin narrower."""
+    width = 0.0
+    for ch in text:
+        if ord(ch) >= 0x1100 and (0x1100 <= ord(ch) <= 0x11FF or 0x2E80 <= ord(ch) <= 0xD7FF or 0xF900 <= ord(ch) <= 0xFFDC):
+            width += 1.0
+        elif ch == " ":
+            width += 0.33
+        elif ch.isupper() or ch in "%&@#mwMW—–":
+            width += 0.76
+        elif ch.isdigit():
+            width += 0.64
+        else:
+            width += 0.58
+    return width * size
+
+
+def wrap(text: str, width_pt: float, size: float) -> list[str]:
+    """Greedy word wrap by estimated width; a word longer than a line stands alone."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width_pt(lines[-1] + " " + word, size) <= width_pt:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class RowBox:
+    row: Row
+    top: float  # points from the top of the figure
+    label: tuple[str, ...]
+    value_line: str | None  # a before/after pair's values, on their own line
+    bar_y: float  # centre of the bar
+
+
+@dataclass(frozen=True)
+class PanelBox:
+    panel: Panel
+    top: float
+    header: tuple[str, ...]
+    rows: tuple[RowBox, ...]
+    ticks_y: float
+    bar_left: float
+    bar_right: float
+    limit: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: float  # points
+    height: float
+    title: tuple[str, ...]
+    panels: tuple[PanelBox, ...]
+    source: tuple[str, ...]
+    source_top: float
+
+
+def _pair_text(row: Row) -> str:
+    """A before/after pair's values, each with its year (and old-data mark)."""
+    return " → ".join(row.annotations or tuple(f"{v} ({y})" for v, y in zip(row.shown, row.years)))
+
+
+def _label_text(row: Row) -> str:
+    """A bar's label with how old it is (year, old-data mark): every bar shows its year."""
+    return f"{row.label} ({row.notes[0]})" if row.notes and row.kind != "pair" else row.label
+
+
+def layout(spec: ChartSpec) -> Layout:
+    """Where everything goes, in points from the top left; the same for the same spec."""
+    width = WIDTH_IN * PT_PER_IN
+    inner = width - 2 * MARGIN_PT
+    y = MARGIN_PT
+    title = tuple(wrap(spec.title, inner, FONT_PT["title"]))
+    y += len(title) * FONT_PT["title"] * LINE + PANEL_GAP_PT * 0.6
+    panels = []
+    for panel in spec.panels:
+        header = tuple(wrap(panel.axis_label, inner, FONT_PT["axis"]))
+        top = y
+        y += len(header) * FONT_PT["axis"] * LINE + 4
+        widest = max(text_width_pt(r.shown[-1], FONT_PT["value"]) for r in panel.rows if r.kind != "pair") \
+            if any(r.kind != "pair" for r in panel.rows) else 0.0
+        bar_left, bar_right = MARGIN_PT, width - MARGIN_PT - widest - 6
+        top_value = max(max(r.numbers) for r in panel.rows)
+        limit = 100.0 if panel.unit == "percent" else top_value
+        rows = []
+        for row in panel.rows:
+            label = tuple(wrap(_label_text(row), inner, FONT_PT["label"]))
+            row_top = y
+            y += len(label) * FONT_PT["label"] * LINE
+            value_line = None
+            if row.kind == "pair":
+                value_line = _pair_text(row)
+                y += FONT_PT["value"] * LINE
+            y += 3
+            rows.append(RowBox(row, row_top, label, value_line, y + BAR_PT / 2))
+            y += BAR_PT + ROW_GAP_PT
+        ticks_y = y
+        y += FONT_PT["axis"] * LINE + PANEL_GAP_PT
+        panels.append(PanelBox(panel, top, header, tuple(rows), ticks_y, bar_left, bar_right, limit))
+    source = tuple(wrap(spec.source_line, inner, FONT_PT["source"]))
+    source_top = y
+    y += len(source) * FONT_PT["source"] * LINE + MARGIN_PT
+    return Layout(width, y, title, tuple(panels), source, source_top)
+
+
+def _ticks(limit: float, unit: str) -> list[float]:
+    if unit == "percent":
+        return [0, 25, 50, 75, 100]
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10 ** 9) if limit / s <= 4)
+    return [i * step for i in range(int(limit // step) + 1)]
+
+
 def render_spec(spec: ChartSpec) -> bytes:
     """Draw one chart as SVG bytes; identical input gives identical bytes."""
     _setup_matplotlib()
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
-    height = spec.height_in
-    fig = plt.figure(figsize=(WIDTH_IN, height), facecolor=PALETTE["background"])
+    box = layout(spec)
+    fig = plt.figure(figsize=(box.width / PT_PER_IN, box.height / PT_PER_IN), facecolor=PALETTE["background"])
     plt.rcParams["font.family"] = list(spec.fonts)
-    fig.text(0.02, 1 - 0.3 / height, spec.title, fontsize=14, fontweight="bold" if spec.fonts[0] == "DejaVu Sans" else 600, color=PALETTE["text"], va="top")
-    top = HEAD_IN
-    for panel in spec.panels:
-        panel_h = len(panel.rows) * ROW_IN
-        ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.40, panel_h / height))
-        _draw_panel(ax, panel)
-        top += panel_h + PANEL_GAP_IN
-    wrapped = textwrap.fill(spec.source_line, 120)
-    fig.text(0.02, 0.12 / height, wrapped, fontsize=8, color="#555555", va="bottom")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, box.width)
+    ax.set_ylim(box.height, 0)  # points from the top
+    ax.set_axis_off()
+    bold = "bold" if spec.fonts[0] == "DejaVu Sans" else 600
+
+    def lines(x: float, top: float, texts: Sequence[str], size: float, **style) -> None:
+        for i, text in enumerate(texts):
+            ax.text(x, top + i * size * LINE, text, fontsize=size, va="top", ha="left", **style)
+
+    lines(MARGIN_PT, MARGIN_PT, box.title, FONT_PT["title"], fontweight=bold, color=PALETTE["text"])
+    for pbox in box.panels:
+        lines(MARGIN_PT, pbox.top, pbox.header, FONT_PT["axis"], color=MUTED)
+
+        def x_of(value: float, pbox: PanelBox = pbox) -> float:
+            return pbox.bar_left + (pbox.bar_right - pbox.bar_left) * value / pbox.limit
+
+        first = pbox.rows[0].top
+        for tick in _ticks(pbox.limit, pbox.panel.unit):
+            ax.plot([x_of(tick)] * 2, [first, pbox.ticks_y - ROW_GAP_PT / 2], color=PALETTE["grid"], linewidth=0.6, zorder=0)
+            ax.text(x_of(tick), pbox.ticks_y, f"{tick:g}", fontsize=FONT_PT["axis"], color=MUTED, va="top",
+                    ha="left" if tick == 0 else "center")
+        for rbox in pbox.rows:
+            row = rbox.row
+            lines(MARGIN_PT, rbox.top, rbox.label, FONT_PT["label"], color=PALETTE["text"])
+            y = rbox.bar_y
+            if row.kind == "bar":
+                ax.add_patch(Rectangle((x_of(0), y - BAR_PT / 2), x_of(row.numbers[0]) - x_of(0), BAR_PT, color=PALETTE["bar"]))
+                ax.text(x_of(row.numbers[0]) + 4, y, row.shown[0], fontsize=FONT_PT["value"], va="center",
+                        fontweight=bold, color=PALETTE["text"])
+            elif row.kind == "range":
+                low, high = row.numbers
+                ax.add_patch(Rectangle((x_of(low), y - BAR_PT / 2), x_of(high) - x_of(low), BAR_PT, color=PALETTE["range"]))
+                for end in (low, high):
+                    ax.plot([x_of(end)] * 2, [y - BAR_PT * 0.8, y + BAR_PT * 0.8], color=PALETTE["text"], linewidth=1.2)
+                ax.text(x_of(high) + 4, y, row.shown[0], fontsize=FONT_PT["value"], va="center",
+                        fontweight=bold, color=PALETTE["text"])
+            else:
+                before, after = row.numbers[0], row.numbers[-1]
+                lines(MARGIN_PT, rbox.top + len(rbox.label) * FONT_PT["label"] * LINE, [rbox.value_line or ""],
+                      FONT_PT["value"], fontweight=bold, color=PALETTE["text"])
+                ax.annotate("", xy=(x_of(after), y), xytext=(x_of(before), y),
+                            arrowprops={"arrowstyle": "-|>", "color": PALETTE["after"], "lw": 1.6, "shrinkA": 0, "shrinkB": 4})
+                ax.plot([x_of(before)], [y], "o", color=PALETTE["before"], markersize=7)
+                ax.plot([x_of(after)], [y], "o", color=PALETTE["after"], markersize=7)
+    lines(MARGIN_PT, box.source_top, box.source, FONT_PT["source"], color=MUTED)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor=fig.get_facecolor())
     plt.close(fig)
     return buffer.getvalue()
-
-
-def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
-    rows = panel.rows
-    positions = list(range(len(rows)))[::-1]
-    top_value = max(max(r.numbers) for r in rows)
-    limit = 100.0 if panel.unit == "percent" else top_value * 1.25
-    for y, row in zip(positions, rows):
-        if row.kind == "bar":
-            ax.barh(y, row.numbers[0], height=0.62, color=PALETTE["bar"])
-            ax.text(row.numbers[0] + limit * 0.01, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
-        elif row.kind == "range":
-            low, high = row.numbers
-            ax.plot([low, high], [y, y], color=PALETTE["range"], linewidth=7, solid_capstyle="butt")
-            ax.plot([low, high], [y, y], "|", color=PALETTE["text"], markersize=14)
-            ax.text(high + limit * 0.015, y, row.shown[0], va="center", fontsize=9, color=PALETTE["text"])
-        else:
-            before, after = row.numbers[0], row.numbers[-1]
-            ax.annotate("", xy=(after, y), xytext=(before, y),
-                        arrowprops={"arrowstyle": "-|>", "color": PALETTE["after"], "lw": 1.6})
-            ax.plot([before], [y], "o", color=PALETTE["before"], markersize=8)
-            ax.plot([after], [y], "o", color=PALETTE["after"], markersize=8)
-            ax.text(min(before, after) - limit * 0.015, y, row.annotations[0], va="center",
-                    ha="right", fontsize=8, color=PALETTE["text"])
-            ax.text(max(before, after) + limit * 0.015, y, row.annotations[-1], va="center",
-                    fontsize=8, color=PALETTE["text"])
-        if row.kind != "pair" and row.notes:  # the year column: how old each bar is
-            ax.text(1.03, y, row.notes[0], transform=ax.get_yaxis_transform(), va="center", fontsize=8,
-                    color="#555555")
-    ax.set_xlim(0, limit * 1.3 if panel.unit != "percent" else 130)
-    ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_yticks(positions, [textwrap.fill(r.label, 42) for r in rows], fontsize=9, color=PALETTE["text"])
-    ticks = [0, 25, 50, 75, 100] if panel.unit == "percent" else None
-    if ticks:
-        ax.set_xticks(ticks)
-    ax.tick_params(axis="x", labelsize=8, colors="#555555")
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlabel(panel.axis_label, fontsize=8, color="#555555", loc="left")
-    ax.grid(axis="x", color=PALETTE["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_facecolor(PALETTE["background"])
 
 
 def chart_info(plan: ChartPlan, dataset: Dataset, translator: Translator) -> ChartInfo:

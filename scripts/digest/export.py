@@ -24,7 +24,7 @@ from .format import (capitalized, fill_segments, filled_text, plain_text, primar
                      unknown_or, value_text, year_text)
 from .load import Dataset, to_frame
 from .model import Statistic
-from .translate import Translator
+from .translate import Text, Translator
 
 
 def chart_files(charts: Iterable[Chart], dataset: Dataset, translator: Translator) -> Iterable[tuple[str, bytes]]:
@@ -63,7 +63,8 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
-DOWNLOADS_CODE_VERSION = "3"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
+DOWNLOADS_CODE_VERSION = "4"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
+ENGLISH = "en"  # the dataset's canonical language: sentences, labels and populations are written in it
 
 
 def download_names(code: str) -> list[str]:
@@ -126,18 +127,40 @@ def _write_downloads(stats_dir: Path, cache_dir: Path, dataset: Dataset, transla
 
 
 def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
-    """The whole dataset in the reader's language, as CSV and JSON."""
+    """The whole dataset in the reader's language, as CSV and JSON.
+
+    Text columns say which language they are in, in a ``<column>_lang`` column beside
+    each (a BCP 47 tag): the canonical columns (``sentence``, ``label``, ``population``)
+    are English as the dataset holds them; the translated ones (``text``,
+    ``label_translated``, ``topic_title``, ``caveat``) are in the reader's language, or
+    English where its catalog has no translation yet.
+    """
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
+    here = translator.lang.html_lang
+
+    def lang_of(text: Text) -> str:
+        return ENGLISH if text.fallback else here
+
+    sentences = [sentence_text(s, translator)[0] for s in stats]
     frame.insert(1, "text", [_sentence(s, dataset, translator) for s in stats])
-    frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
-    frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
+    frame.insert(2, "text_lang", [lang_of(t) for t in sentences])
+    frame.insert(3, "formatted_value", [value_text(s, translator).value for s in stats])
+    for column in ("population", "sentence", "label"):
+        frame.insert(frame.columns.get_loc(column) + 1, f"{column}_lang", ENGLISH)
+    labels = [translator.text(s.label) for s in stats]
+    frame.insert(frame.columns.get_loc("label_lang") + 1, "label_translated", [t.value for t in labels])
+    frame.insert(frame.columns.get_loc("label_translated") + 1, "label_translated_lang", [lang_of(t) for t in labels])
+    caveats = [translator.text(s.caveat) if s.caveat else None for s in stats]
+    frame["caveat"] = [_filled(s.caveat, s, dataset, translator) if s.caveat else None for s in stats]
+    frame.insert(frame.columns.get_loc("caveat") + 1, "caveat_lang", [lang_of(t) if t else None for t in caveats])
+    topics = [translator.text(dataset.topics[s.topic].title) for s in stats]
+    frame["topic_title"] = [t.value for t in topics]
+    frame["topic_title_lang"] = [lang_of(t) for t in topics]
     frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
-    frame["caveat"] = [_filled(s.caveat, s, dataset, translator) if s.caveat else None for s in stats]
     frame["measure_label"] = [translator.text(dataset.measures[s.measure].axis_label).value for s in stats]
-    frame["label_shown"] = [translator.text(s.label).value for s in stats]
     frame["primary_value_shown"] = [primary_value_text(s, translator).value if s.primary and s.primary.value is not None
                                     else None for s in stats]
     frame["primary_note"] = [_filled(s.primary.note, s, dataset, translator) if s.primary and s.primary.note else None

@@ -9,6 +9,7 @@ reuse it instead of loading and validating again.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -20,6 +21,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .chart import Chart, plan_charts, render_charts
 from .export import cached_downloads, chart_files, start_downloads, write_file
+from .config import SITE_URL_ENV
+
 from .lint import Inputs, validate
 from .render import Renderer, template_environment
 from .shortcodes import PageContext
@@ -101,6 +104,7 @@ def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pip
 def input_fingerprint(root: Path) -> str:
     """Names, sizes and modification times of every input file: cheap, and changes with any edit."""
     digest = hashlib.sha256()
+    digest.update(os.environ.get(SITE_URL_ENV, "").encode() + b"\0")  # the publish-time address is an input too
     for folder in ("stats", "site_config", "content"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file():

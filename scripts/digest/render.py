@@ -98,8 +98,11 @@ class Renderer:
         url = "./" if rel == "." else rel + "/"
         return url + (f"#{anchor}" if anchor else "")
 
-    def absolute(self, target_page: str, anchor: str = "") -> str:
-        """Absolute URL of a page of this language, for citations and JSON-LD."""
+    def absolute(self, page: PageContext, target_page: str, anchor: str = "") -> str:
+        """Published URL of a page of this language, for citations and JSON-LD, as used on ``page``;
+        relative to ``page`` when the site's address is not known (a local build)."""
+        if not self.config.site_url:
+            return self.link(page, target_page, anchor)
         code = self.translator.lang.code
         prefix = "" if code == self.config.default.code else f"{code}/"
         folder = page_dir(target_page)

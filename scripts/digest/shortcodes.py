@@ -24,6 +24,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from .chart import Chart, chart_ids
+from .cite import Citation, cite_figure, cite_source
 from .catalogs import StatusReport
 from .config import DigestConfig
 from .export import download_names
@@ -42,6 +43,7 @@ class Labels:
     """Interface strings the templates show, as ``L.NAME``; ``N_`` marks them for the catalogs."""
 
     CITE = N_("Cite this figure")
+    CITE_SOURCE = N_("Cite this source")
     QUOTED = N_("“{title}”")
     CAVEAT = N_("Caveat")
     VIA = N_("Via")
@@ -109,7 +111,7 @@ class Site(Protocol):
 
     def link(self, page: PageContext, target_page: str, anchor: str = "") -> str: ...
 
-    def absolute(self, target_page: str, anchor: str = "") -> str: ...
+    def absolute(self, page: PageContext, target_page: str, anchor: str = "") -> str: ...
 
 
 Handler = Callable[[Site, "str | None", PageContext], str]
@@ -226,23 +228,19 @@ def _is_old(site: Site, stat: Statistic) -> bool:
     return is_old(stat, site.updated, site.config.old_data_after_years)
 
 
-def _citation(site: Site, stat: Statistic) -> str:
-    """A reference a reader can paste: producer, title, year, address, and this figure's permanent link."""
-    tr = site.translator
-    source = site.dataset.sources[stat.source]
-    parts = [unknown_or(source.producer, tr, translate=False).value]
-    if source.title != UNKNOWN:
-        parts.append(tr.text(Labels.QUOTED).value.format(title=source.title))
-    parts.append(year_text(source.year_published, tr).value)
-    if source.url != UNKNOWN:
-        parts.append(source.url)
-    via = site.absolute(f"topics/{stat.topic}.md", stat.id)
-    return ", ".join(parts) + ". " + tr.text(Labels.VIA).value + ": " + via
-
-
 def _figure_list(site: Site, stats: Sequence[Statistic], page: PageContext, anchors: bool) -> Markup:
-    figures = [dict(figure_view(site, s, page), citation=_citation(site, s) if anchors else "") for s in stats]
+    figures = [dict(figure_view(site, s, page), citation=_cite_figure(site, s, page) if anchors else None) for s in stats]
     return site.template("figures.html", figures=figures, anchors=anchors)
+
+
+def _cite_figure(site: Site, stat: Statistic, page: PageContext) -> Citation:
+    url = site.absolute(page, f"topics/{stat.topic}.md", stat.id)
+    return cite_figure(stat, site.dataset, site.translator, url, not site.config.site_url, site.updated)
+
+
+def _cite_source(site: Site, source: Source, page: PageContext) -> Citation:
+    url = site.absolute(page, "sources.md", f"source-{source.id}")
+    return cite_source(source, site.dataset, site.translator, url, not site.config.site_url, site.updated)
 
 
 def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any]:
@@ -254,7 +252,8 @@ def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any
             return site.show(unknown_or(text, tr))
         return site.template("_filled.html", x=filled_view(site, text, source.fills, page, quote_lang=lang))
 
-    articles = [{"language": a.language, "url": "" if a.url == UNKNOWN else a.url,
+    articles = [{"language": site.config.html_lang_of(a.language), "title_known": a.title != UNKNOWN,
+                 "url": "" if a.url == UNKNOWN else a.url,
                  "note": site.template("_filled.html", x=filled_view(site, a.note, a.fills, page, quote_lang=a.language))
                  if a.note else "",
                  "title": unknown_or(a.title, tr, translate=False), "publisher": unknown_or(a.publisher, tr, translate=False)}
@@ -267,6 +266,11 @@ def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any
         "sample": unknown_or(source.sample_size, tr, translate=False), "geography": filled(source.geography),
         "population": filled(source.population), "licence": unknown_or(source.licence, tr),
         "note": filled(source.note) if source.note else "", "articles": articles,
+        "citation": _cite_source(site, source, page),
+        # A source without producer or title is told apart (in its heading and the table of
+        # contents) by what it is cited for: the label of its first figure.
+        "about": "" if source.producer != UNKNOWN or source.title != UNKNOWN else next(
+            (tr.text(s.label).value for s in site.dataset.statistics_from(source.id)), ""),
         "figures": [figure_view(site, s, page) for s in site.dataset.statistics_from(source.id)],
     }
 
@@ -345,11 +349,11 @@ def _caveats(site: Site, arg: str | None, page: PageContext) -> str:
 def _downloads(site: Site, arg: str | None, page: PageContext) -> str:
     tr = site.translator
     csv, jsn = download_names(tr.lang.code)
-    home = site.absolute("index.md")
+    home = site.absolute(page, "index.md")
     jsonld = {
         "@context": "https://schema.org", "@type": "Dataset",
         "name": tr.text(Labels.DATASET_NAME).value, "description": tr.text(Labels.DATASET_DESCRIPTION).value,
-        "url": site.absolute(page.path), "inLanguage": tr.lang.locale.replace("_", "-"),
+        "url": site.absolute(page, page.path), "inLanguage": tr.lang.locale.replace("_", "-"),
         "license": site.config.data_licence, "dateModified": site.updated.isoformat(),
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": home + csv},

@@ -11,13 +11,19 @@ MkDocs events used, and why:
   build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
   per language on the same plugin instance; the pipeline is cached by a fingerprint of
   the inputs, so it runs once per build, not once per language.
+  It also sets MkDocs' ``site_url`` from the digest's (none for a local build: every
+  link stays relative) and the heading permalink's title in the pass's language.
 - ``on_env``: keep the theme's compiled templates in the cache (Jinja's bytecode cache),
   instead of compiling them again in every language pass of every build.
 - ``on_page_markdown``: tell the extension which page, in which language, it converts.
-- ``on_page_context``: tell the template which language's search index to use.
+- ``on_page_content``: list the sources of the sources page in its table of contents
+  (they are generated HTML, which the Markdown ``toc`` extension does not see).
+- ``on_page_context``: tell the template which language's search index to use, the
+  page's translations for the switcher (relative links) and the interface words.
+- ``on_template_context``: the 404 page, in every language (it is one file).
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
-  index into one per language.
+  index into one per language and write the sitemap (only when the address is known).
 - ``on_build_error``: forget the passes of a failed build, so ``mkdocs serve`` starts afresh.
 - ``on_serve``: also watch ``stats/`` and ``site_config/``; ``content/`` is the
   docs folder, which MkDocs watches already.
@@ -29,7 +35,7 @@ render) do, and none of them imports MkDocs.
 from __future__ import annotations
 
 import json
-import shutil
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +47,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension, bytecode_cache
 from ..shortcodes import PageContext
 from ..allowlist import check_page
+from .sitemap import input_dates, sitemap_xml
+from .ui import alternates, language_prefix, not_found_context, ui_strings
 
 log = get_plugin_logger("digest")
 
@@ -104,6 +113,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # other languages' builds inside the default language's post-build step.
         self._passes: list[str] = []
         self._page: PageContext | None = None
+        self._pages: set[str] = set()  # every page path seen, e.g. "topics/x.md"
         self._extension = ShortcodeExtension(self._expand)
 
     @property
@@ -147,7 +157,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if pipeline is not self._pipeline:
                 log.info(pipeline.summary)
             self._pipeline = pipeline
-        self._passes.append(self._language(config))
+            if pipeline.inputs.config.site_url:  # else MkDocs keeps none (build) or its own (serve)
+                config.site_url = pipeline.inputs.config.site_url
+        lang = self._language(config)
+        self._passes.append(lang)
+        # The heading permalink's title comes from mkdocs.yml, one value for all languages;
+        # MkDocs makes a Markdown converter per page from this, so per pass is per language.
+        toc = config.mdx_configs.setdefault("toc", {})
+        toc["permalink_title"] = ui_strings(self.pipeline.inputs.translators[lang])["permalink"]
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Keep the theme's compiled templates in the cache.
@@ -164,7 +181,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
             lang = self._language(config)
-            self._page = self.pipeline.page_context(lang, _page_path(page.file.src_uri, self.pipeline.languages))
+            path = _page_path(page.file.src_uri, self.pipeline.languages)
+            self._pages.add(path)
+            self._page = self.pipeline.page_context(lang, path)
         return markdown
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -177,12 +196,31 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.config.enabled and template_name.endswith(".html"):  # 404.html: from the theme, not a page
             _refuse_unpublishable(check_page(output_content, template_name))
         return output_content
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            add_generated_headings(page, html)
+        return html
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         if self.config.enabled:
             lang = self._language(config)
-            context["digest_lang_prefix"] = "" if lang == self.pipeline.default_language else f"{lang}/"
+            config_ = self.pipeline.inputs.config
+            context["digest_lang_prefix"] = language_prefix(config_, lang)
+            context["digest_alternates"] = alternates(config_, lang, page.url)
+            context["digest_ui"] = ui_strings(self.pipeline.inputs.translators[lang])
         return context
+
+    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        if self.config.enabled and template_name == "404.html":
+            context["digest_404"] = not_found_context(self.pipeline.inputs.config, self.pipeline.inputs.translators)
+            context["digest_top_level"] = sorted(self._top_level())
+        return context
+
+    def _top_level(self) -> set[str]:
+        """First path segments the site has (language folders, page and asset folders), for the 404 page."""
+        names = {code for code in self.pipeline.languages if code != self.pipeline.default_language}
+        names |= {p.split("/")[0].removesuffix(".md") for p in self._pages if p != "index.md"}
+        return names | {"assets", "charts", "data", "search"}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -193,6 +231,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.pipeline.write_language_files(site_dir, lang)
         if not self._passes:  # the outermost pass ends last, when every language is written
             split_search_index(site_dir, self.pipeline.languages, self.pipeline.default_language)
+            self._write_sitemap(site_dir)
+
+    def _write_sitemap(self, site_dir: Path) -> None:
+        """Our sitemap replaces MkDocs' (its template is empty in overrides/): see site/sitemap.py."""
+        for stale in (site_dir / "sitemap.xml", site_dir / "sitemap.xml.gz"):
+            stale.unlink(missing_ok=True)
+        config = self.pipeline.inputs.config
+        if config.site_url:
+            dates = input_dates(self.pipeline.root, self.pipeline.updated)
+            (site_dir / "sitemap.xml").write_text(sitemap_xml(config, sorted(self._pages), dates), encoding="utf-8")
 
     def on_build_error(self, error: Exception) -> None:
         self._passes.clear()  # a failed build ends every pass; the next one starts from the outermost
@@ -250,7 +298,22 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-        sitemap = site_dir / "sitemap.xml"
-        if prefix and sitemap.exists():  # Material also fetches sitemap.xml from the base it searches under
-            shutil.copyfile(sitemap, site_dir / prefix / "sitemap.xml")
+
+
+_GENERATED_SECTION = re.compile(r'<section class="digest-source" id="(source-[a-z0-9-]+)">\s*<h2>(.*?)</h2>', re.S)
+
+
+def add_generated_headings(page: Page, html: str) -> None:
+    """Put each source section of the page into its table of contents, under the page title.
+
+    Material shows the table of contents beside the text on wide screens and in the
+    navigation drawer on phones, so a reader can jump to a source on a 10,000-pixel page.
+    """
+    found = [AnchorLink(title, anchor, 2) for anchor, title in _GENERATED_SECTION.findall(html)]
+    if not found:
+        return
+    items = page.toc.items
+    parent = items[0].children if len(items) == 1 and items[0].level == 1 else items
+    known = {item.id for item in parent}
+    parent.extend(link for link in found if link.id not in known)
 
