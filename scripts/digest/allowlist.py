@@ -15,7 +15,7 @@ The rules, and why:
   ``iframe``, ``object``, ``embed``, ``base``, ``style``, ``noscript``, SVG ``use``,
   ``foreignObject``, ``animate``/``set``.
 - **attributes**: a short global set (class, id, title, lang, dir, role, hidden,
-  tabindex, ``aria-*``, Material's ``data-md-*``) plus a few per element. No ``on*``
+  tabindex, ``aria-*``, Material's ``data-md-*``, our own ``data-digest-*``) plus a few per element. No ``on*``
   handler and no ``style`` anywhere (except Markdown's table alignment on cells),
   no ``http-equiv``, no ``formaction``.
 - **URLs** (``href``, ``src``, ``action``, ...): relative, fragment, ``http``/``https``,
@@ -59,13 +59,14 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 
 ELEMENTS = frozenset("""
 html head body title meta link script main header footer nav article section aside div span p a
-h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre code em strong b i small sub sup abbr kbd mark del ins s q
+h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre code em strong b i small sub sup abbr kbd mark del ins s q cite
 br hr img figure figcaption table thead tbody tfoot tr th td caption colgroup col details summary time
 form input label button
 """.split())
 SVG_ELEMENTS = frozenset(SVG + n for n in "svg path g circle rect line polyline polygon ellipse title desc".split())
 
-GLOBAL_ATTRIBUTES = frozenset("class id title lang dir role hidden tabindex".split())
+# data-search-exclude: Material's documented way to keep an element out of the search index.
+GLOBAL_ATTRIBUTES = frozenset("class id title lang dir role hidden tabindex data-search-exclude".split())
 ATTRIBUTES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "a": "href hreflang rel target download",
     "img": "src alt width height loading decoding",
@@ -109,6 +110,7 @@ INLINE_SCRIPTS: dict[str, str] = {
     "5bcde5cd1e6e054b0994c1a09e8fa8a54f2f4fcab2446ded139dba3da268800f": "Material base.html: colour palette",
     "ce44b8b7494dbe92c40e7d707a8c0d6f2815ecb0948371f227b6c51c02e34f5f": "Material base.html: scroll to the target",
     "017b62709b880ce1b5263b0b7de0833ba66d6e7407f836e5019d5c341c25a4bf": "overrides/main.html: per-language search base",
+    "e0fdc41cad7c5d581c22105c1b4a8e29a03c53a44a6ca973c044bedbfc9ec7fa": "overrides/404.html: the reader's language and home",
 }
 
 
@@ -116,18 +118,31 @@ def script_hash(text: str) -> str:
     return hashlib.sha256(_PATH_LITERAL.sub('""', text).encode("utf-8")).hexdigest()
 
 
-def check_page(html: str | bytes, page: str) -> list[Problem]:
-    """Every element, attribute, URL or script of one page outside the allowlist."""
+def check_page(html: str | bytes, page: str, style_element: bool = False) -> list[Problem]:
+    """Every element, attribute, URL or script of one page outside the allowlist.
+
+    ``style_element``: allow ``<style>`` with CSS that fetches nothing (no ``url()``,
+    ``@import``, escapes): only for the 404 page, which is served at any depth and so
+    cannot link a stylesheet relatively.
+    """
     document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
-    return [Problem(page, None, None, None, f"published HTML not allowed: {what}") for what in _violations(document)]
+    return [Problem(page, None, None, None, f"published HTML not allowed: {what}")
+            for what in _violations(document, style_element)]
 
 
-def _violations(document: ElementTree.Element) -> Iterator[str]:
+_FETCHING_CSS = re.compile(r"url\(|@import|image-set|expression|\\", re.IGNORECASE)
+
+
+def _violations(document: ElementTree.Element, style_element: bool = False) -> Iterator[str]:
     for element in document.iter():
         tag = element.tag
         if not isinstance(tag, str):  # comments
             continue
         name = tag.removeprefix(SVG) if tag.startswith(SVG) else tag
+        if tag == "style" and style_element and not element.attrib:
+            if _FETCHING_CSS.search(element.text or ""):
+                yield "<style> that fetches (url(), @import or an escape)"
+            continue
         if tag not in ELEMENTS and tag not in SVG_ELEMENTS:
             yield f"element <{_short(name)}>"
             continue
@@ -148,7 +163,8 @@ def _attribute_violations(tag: str, name: str, attribute: str, value: str, allow
     if attribute.lower().startswith("on") or plain.lower().startswith("on"):
         yield f"event handler {_short(plain)}= on <{_short(name)}>"
         return
-    if not (attribute in allowed or plain.startswith("aria-") or plain.startswith("data-md-")):
+    if not (attribute in allowed or plain.startswith("aria-") or plain.startswith("data-md-")
+            or plain.startswith("data-digest-")):
         yield f"attribute {_short(plain)}= on <{_short(name)}>"
         return
     if attribute == "style" and not CELL_STYLE.match(value):

@@ -194,7 +194,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html: from the theme, not a page
-            _refuse_unpublishable(check_page(output_content, template_name))
+            _refuse_unpublishable(check_page(output_content, template_name, style_element=template_name == "404.html"))
         return output_content
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
