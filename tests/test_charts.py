@@ -100,9 +100,9 @@ def test_cache_renders_nothing_twice_and_only_what_an_edit_touches(project: Path
     path.write_text(path.read_text(encoding="utf-8").replace("  value: 81\n", "  value: 82\n", 1), encoding="utf-8")
     dataset, translators, edited = plans_of(project)
     touched = {name for name, plan in edited.items() if "amex-2011-small-business-better" in plan.figures}
-    assert touched == {f"{lang}/{chart}" for lang in ("sv", "da", "no", "ko") for chart in ("small-business", "headline")}
-    _, rendered, reused = render_charts(list(edited.values()), dataset, translators, cache / "charts", workers=2)
-    assert rendered == len(touched) and reused == len(edited) - len(touched)
+    assert touched == {"sv/small-business", "sv/headline"}
+    _, rendered, reused = render_charts(list(edited.values()), dataset, translators, cache / "charts", workers=1)
+    assert (rendered, reused) == (2, 1)
 
 
 def test_every_chart_plan_is_keyed_by_everything_it_shows(shipped):

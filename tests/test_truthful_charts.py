@@ -103,7 +103,10 @@ def test_a_qualifier_appears_in_every_view(inputs, plans, lang: str):
     plan = _plan(plans, lang, "loyalty-switching")
     stats = [dataset.statistics[s] for s in plan.figures]
     assert any(shown in row.shown for panel in plan.spec.panels for row in panel.rows)
-    assert shown in alt_text(plan.spec, tr)
+    alt = alt_text(plan.spec, tr)  # one sentence, highest and lowest figure: each as the chart shows it
+    stated = [row.shown[-1] for panel in plan.spec.panels for row in panel.rows if row.shown[-1] in alt]
+    assert stated and all(value_text(dataset.statistics[s], tr).value in stated
+                          for s in plan.figures if value_text(dataset.statistics[s], tr).value in alt)
     assert any(row[1] == shown for row in table_rows(plan.spec, stats, dataset, tr, plan.old_figures))
     chart_rows = list(csv.DictReader(io.StringIO(chart_csv(stats, dataset, tr, plan.old_figures).decode())))
     row = next(r for r in chart_rows if r["id"] == QUALIFIED)

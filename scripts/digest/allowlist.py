@@ -222,7 +222,7 @@ def check_folder(site: Path) -> list[Problem]:
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if path.suffix == ".html":
-            problems += check_page(path.read_bytes(), rel)
+            problems += check_page(path.read_bytes(), rel, style_element=rel == "404.html")
         elif path.suffix == ".svg":
             problems += check_svg(path.read_bytes(), rel)
     return problems
