@@ -111,7 +111,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     topic = topic_ids(root)[0]
     add_injected_records(root, topic)
     config = root / "site_config" / "digest.yaml"
-    config.write_text(re.sub(r"(?m)^data_licence:.*$", "data_licence: " + q("</script>" + SCRIPT + " " + JINJA),
+    config.write_text(re.sub(r"(?m)^licence:\n  name:.*$", "licence:\n  name: " + q("</script>" + SCRIPT + " " + JINJA),
                              config.read_text(encoding="utf-8")), encoding="utf-8")
     hostile_pages(root, topic)
     make_valid(root)

@@ -27,14 +27,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .format import value_text, year_text
+from .format import unit_name, value_text, year_text
 from .i18n import Translator
 from .load import Dataset
 from .messages import N_
 from .model import UNKNOWN, Statistic
+from .units import Unit
 
 CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
-CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
 WIDTH_IN, ROW_IN, HEAD_IN, FOOT_IN, PANEL_GAP_IN = 8.0, 0.46, 0.75, 0.55, 0.55
@@ -43,8 +43,8 @@ CSS_PX_PER_IN = 96
 SOURCE_LINE = N_("Source: {sources}")
 ALT_TEXT = N_("Chart: {title}. {findings}")
 HEADLINE_TITLE = N_("Headline findings")
-UNIT_AXIS = {"percent": N_("Per cent"), "people": N_("Number of people"),
-             "multiplier": N_("Times as much")}
+# Axis labels of the engine's charted units (units.yaml), marked here for the catalogs.
+_UNIT_AXES = (N_("Per cent"), N_("Number of people"), N_("Times as much"))
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class Panel:
     unit: str
     axis_label: str
     rows: tuple[Row, ...]
+    axis_max: float | None = None  # fixed end of the axis (percent: 100), else from the data
+    ticks: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,10 @@ def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> dict
     plans = {}
     groups = [(t.id, t.chart_title, dataset.statistics_of(t.id)) for t in dataset.topics_in_order]
     groups.append(("headline", HEADLINE_TITLE, [s for s in dataset.statistics.values() if s.headline]))
+    charted = {unit_id for unit_id, unit in dataset.units.items() if unit.charted}
     for code, translator in translators.items():
         for chart_id, title, stats in groups:
-            shown = [s for s in stats if s.unit in CHARTED_UNITS]
+            shown = [s for s in stats if s.unit in charted]
             if not shown:
                 continue
             spec = _spec(chart_id, title, shown, dataset, translator)
@@ -120,10 +123,11 @@ def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> dict
 
 def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> ChartSpec:
     panels = []
-    for unit in CHARTED_UNITS:
-        members = [s for s in stats if s.unit == unit]
-        if members:
-            panels.append(Panel(unit, tr.text(UNIT_AXIS[unit]).value, tuple(_rows(members, tr))))
+    for unit in dataset.units.values():  # one panel per unit: one measure per axis
+        members = [s for s in stats if s.unit == unit.id]
+        if members and unit.chart is not None:
+            panels.append(Panel(unit.id, _axis_label(unit, tr), tuple(_rows(members, tr, dataset.units)),
+                                unit.chart.max, unit.chart.ticks))
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
@@ -132,12 +136,18 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
         entry = f"{producer} ({year})"
         if entry not in sources:
             sources.append(entry)
-    fonts = ("NanumGothic",) if tr.lang.code == "ko" else ("DejaVu Sans",)
+    fonts = (tr.lang.font,)
     return ChartSpec(chart_id, tr.lang.code, tr.text(title).value, tuple(panels),
                      tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
 
 
-def _rows(stats: Sequence[Statistic], tr: Translator) -> list[Row]:
+def _axis_label(unit: Unit, tr: Translator) -> str:
+    if unit.chart is not None and unit.chart.axis:
+        return tr.text(unit.chart.axis).value
+    return unit_name(unit, tr.lang.locale)
+
+
+def _rows(stats: Sequence[Statistic], tr: Translator, units: Mapping[str, Unit]) -> list[Row]:
     """Bars sorted by value; figures of one series from different years become a before/after pair."""
     rows, seen = [], set()
     for stat in stats:
@@ -149,12 +159,12 @@ def _rows(stats: Sequence[Statistic], tr: Translator) -> list[Row]:
             partners.sort(key=lambda s: (str(s.year)))
             seen.update(s.id for s in partners)
             rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
-                            tuple(value_text(s, tr).value for s in partners),
+                            tuple(value_text(s, tr, units).value for s in partners),
                             tuple(year_text(s.year, tr).value for s in partners)))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
-        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr).value,),
+        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr, units).value,),
                         (year_text(stat.year, tr).value,)))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
@@ -173,7 +183,7 @@ def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr
     for stat in stats:
         source = dataset.sources[stat.source]
         producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
-        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year_text(stat.year, tr).value, producer))
+        out.append((tr.text(stat.label).value, value_text(stat, tr, dataset.units).value, year_text(stat.year, tr).value, producer))
     return tuple(out)
 
 
@@ -275,7 +285,7 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
     rows = panel.rows
     positions = list(range(len(rows)))[::-1]
     top_value = max(max(r.numbers) for r in rows)
-    limit = 100.0 if panel.unit == "percent" else top_value * 1.25
+    limit = panel.axis_max if panel.axis_max is not None else top_value * 1.25
     for y, row in zip(positions, rows):
         if row.kind == "bar":
             ax.barh(y, row.numbers[0], height=0.62, color=PALETTE["bar"])
@@ -295,12 +305,11 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
                     ha="right", fontsize=8, color=PALETTE["text"])
             ax.text(max(before, after) + limit * 0.015, y, f"{row.shown[-1]} ({row.years[-1]})", va="center",
                     fontsize=8, color=PALETTE["text"])
-    ax.set_xlim(0, limit * 1.18 if panel.unit != "percent" else 118)
+    ax.set_xlim(0, limit * 1.18 if panel.axis_max is None else panel.axis_max * 118 / 100)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_yticks(positions, [textwrap.fill(r.label, 42) for r in rows], fontsize=9, color=PALETTE["text"])
-    ticks = [0, 25, 50, 75, 100] if panel.unit == "percent" else None
-    if ticks:
-        ax.set_xticks(ticks)
+    if panel.ticks:
+        ax.set_xticks(list(panel.ticks))
     ax.tick_params(axis="x", labelsize=8, colors="#555555")
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(panel.axis_label, fontsize=8, color="#555555", loc="left")

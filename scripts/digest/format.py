@@ -8,11 +8,15 @@ come from the catalogs so that plural rules are each language's own.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
+from babel.units import format_unit, get_unit_name
 
 from .i18n import Text, Translator
-from .messages import CURRENCY, PEOPLE, POINTS, RANGE, TIMES, UNKNOWN, YEAR_UNKNOWN
+from .messages import CURRENCY, RANGE, UNKNOWN, YEAR_UNKNOWN
 from .model import Statistic
+from .units import Unit
 
 
 def number(value: float, locale: str) -> str:
@@ -20,21 +24,46 @@ def number(value: float, locale: str) -> str:
     return format_decimal(value, locale=locale, decimal_quantization=False)
 
 
-def value_text(stat: Statistic, translator: Translator) -> Text:
-    """The figure with its unit, e.g. ``81 %``, ``5–25 gånger``, ``62 miljarder amerikanska dollar``."""
+def value_text(stat: Statistic, translator: Translator, units: Mapping[str, Unit]) -> Text:
+    """The figure with its unit, e.g. ``81 %``, ``5–25 gånger``, ``54 minuuttia``, ``62 miljarder amerikanska dollar``.
+
+    How the unit is written comes from the unit registry (``units.yaml``), never from the unit's name.
+    """
+    unit = units[stat.unit]
     locale = translator.lang.locale
     numbers = [number(n, locale) for n in stat.numbers]
     shown = numbers[0] if len(numbers) == 1 else translator.text(RANGE).value.format(low=numbers[0], high=numbers[1])
     count = stat.numbers[-1]
-    if stat.unit == "percent":
+    if unit.format == "percent":
         return Text(_percent_pattern(locale).replace("100", shown, 1))
-    if stat.unit == "currency":
+    if unit.format == "currency":
         return _currency(stat, translator)
-    forms = {"people": PEOPLE, "multiplier": TIMES, "percentage_points": POINTS}.get(stat.unit)
-    if forms is None:  # count
-        return Text(shown)
-    words = translator.plural(forms, count)
-    return Text(words.value.format(n=shown), words.fallback)
+    if unit.format == "unit":
+        # CLDR picks the plural form from the number; the number it printed is then replaced by
+        # ours (all decimals, or the range).
+        return Text(_cldr_unit(count, unit.cldr or "", locale).replace(format_decimal(count, locale=locale), shown, 1))
+    if unit.format == "plural":
+        words = translator.plural(unit.forms, count)  # type: ignore[arg-type]
+        return Text(words.value.format(n=shown), words.fallback)
+    return Text(shown)
+
+
+def _cldr_unit(value: float, unit: str, locale: str) -> str:
+    """A CLDR unit in the locale's longest form it has ("54 minuuttia"; Korean has only short: "54분")."""
+    for length in ("long", "short", "narrow"):
+        text = format_unit(value, unit, length=length, locale=locale)
+        if unit not in text:
+            return text
+    return text
+
+
+def unit_name(unit: Unit, locale: str) -> str:
+    """CLDR's name of a unit in the locale, capitalized for an axis label ("Minutes", "Minuutit")."""
+    for length in ("long", "short", "narrow"):
+        name = get_unit_name(unit.cldr or "", length=length, locale=locale)
+        if name:
+            return name[:1].upper() + name[1:]
+    return unit.id
 
 
 def _percent_pattern(locale: str) -> str:
@@ -72,6 +101,6 @@ def unknown_or(value: object, translator: Translator, translate: bool = True) ->
     return translator.text(str(value)) if translate else Text(str(value))
 
 
-def sentence_text(stat: Statistic, translator: Translator) -> tuple[Text, Text]:
+def sentence_text(stat: Statistic, translator: Translator, units: Mapping[str, Unit]) -> tuple[Text, Text]:
     """The translated sentence template and the formatted value to put in it."""
-    return translator.text(stat.sentence), value_text(stat, translator)
+    return translator.text(stat.sentence), value_text(stat, translator, units)

@@ -142,8 +142,8 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     """The whole dataset in the reader's language, as CSV and JSON."""
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
-    frame.insert(1, "text", [_sentence(s, translator) for s in stats])
-    frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
+    frame.insert(1, "text", [_sentence(s, translator, dataset) for s in stats])
+    frame.insert(2, "formatted_value", [value_text(s, translator, dataset.units).value for s in stats])
     frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
     frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
@@ -157,6 +157,6 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     }
 
 
-def _sentence(stat, translator: Translator) -> str:  # noqa: ANN001
-    template, value = sentence_text(stat, translator)
+def _sentence(stat, translator: Translator, dataset: Dataset) -> str:  # noqa: ANN001
+    template, value = sentence_text(stat, translator, dataset.units)
     return template.value.replace("{value}", value.value)

@@ -185,7 +185,7 @@ class Renderer:
         return f', <span class="digest-old" title="{title}">{self.t(OLD_DATA)}</span>'
 
     def _value_html(self, stat: Statistic, ctx: PageContext) -> str:
-        value = value_text(stat, self.translator)
+        value = value_text(stat, self.translator, self.dataset.units)
         href = self.link(ctx, f"topics/{stat.topic}.md", stat.id)
         return f'<a class="digest-value" href="{href}">{self.show(value)}</a>'
 
@@ -198,7 +198,7 @@ class Renderer:
                 f'<span class="digest-year">{year}</span>{self._old_marker(stat)})</span>')
 
     def _sentence_html(self, stat: Statistic, ctx: PageContext) -> str:
-        template, _ = sentence_text(stat, self.translator)
+        template, _ = sentence_text(stat, self.translator, self.dataset.units)
         before, _, after = template.value.partition("{value}")
         body = esc(before) + self._value_html(stat, ctx) + esc(after)
         if template.fallback:
