@@ -76,6 +76,7 @@ class Dataset:
     statistics: Mapping[str, Statistic]
     warnings: tuple[Problem, ...] = field(default=())
     units: Mapping[str, Unit] = field(default_factory=lambda: engine_units())
+    places: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # "statistics/<id>" → (file, line)
 
     @cached_property
     def topics_in_order(self) -> list[Topic]:
@@ -95,16 +96,19 @@ class Dataset:
         )
 
 
-def load_dataset(stats_dir: Path) -> Dataset:
+def load_dataset(stats_dir: Path, require_quotes: bool = True) -> Dataset:
     """Load and validate; raise :class:`InputError` listing every error found."""
-    dataset, problems = check_dataset(stats_dir)
+    dataset, problems = check_dataset(stats_dir, require_quotes)
     if dataset is None:
         raise InputError(errors_only(problems))
     return dataset
 
 
-def check_dataset(stats_dir: Path) -> tuple[Dataset | None, list[Problem]]:
-    """Return the dataset (None if any error) and all problems, warnings included."""
+def check_dataset(stats_dir: Path, require_quotes: bool = True) -> tuple[Dataset | None, list[Problem]]:
+    """Return the dataset (None if any error) and all problems, warnings included.
+
+    ``require_quotes`` is the digest's quotes policy (``quotes.required`` in its config).
+    """
     problems: list[Problem] = []
     located: dict[str, list[Located]] = {}
     invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -113,12 +117,17 @@ def check_dataset(stats_dir: Path) -> tuple[Dataset | None, list[Problem]]:
     units = _read_units(stats_dir, problems)
     problems += _cross_check(located, invalid)
     problems += _check_units(located["statistics"], units)
+    if require_quotes:
+        problems += [Problem(item.file, item.line, item.record.id, "quote",
+                             "required field is missing (this digest's policy: `quotes.required` in site_config/digest.yaml)")
+                     for item in located["statistics"] if item.record.quote is None]
     problems.sort(key=lambda p: (p.file, p.line or 0))
     if errors_only(problems):
         return None, problems
     by_id = {kind: {item.record.id: item.record for item in items} for kind, items in located.items()}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(**by_id, warnings=warnings, units=units), problems
+    places = {f"{kind}/{item.record.id}": (item.file, item.line) for kind, items in located.items() for item in items}
+    return Dataset(**by_id, warnings=warnings, units=units, places=places), problems
 
 
 def dataset_files(stats_dir: Path, kind: str) -> list[Path]:

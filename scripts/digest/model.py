@@ -60,7 +60,10 @@ class Article(_Record):
     )
     url: Union[str, Unknown] = Field(description="http(s) address of the article, or `unknown`.")
     file: Union[str, None] = Field(
-        default=None, description="File name of the seed in `shared/seeds/` that holds its text, if any."
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="File name of the article's text in the digest's `quotes.texts` folder, if you have it; "
+        "`digest validate` then checks every quote against it. Good: `000_8307cedd1a389eb0.txt`. Bad: `../x.txt`.",
     )
     note: Union[str, None] = Field(default=None, description="Anything a reader should know about this article.")
 
@@ -160,8 +163,11 @@ class Statistic(_Record):
     label: str = Field(
         min_length=1, max_length=70, description="Short English label for charts. Good: `Expect a self-service portal`."
     )
-    quote: str = Field(
-        min_length=1, description="The words of the intermediary article that state the figure, copied exactly."
+    quote: Union[str, None] = Field(
+        default=None,
+        min_length=1,
+        description="The words of the intermediary article that state the figure, copied exactly. Required when "
+        "the digest's quotes policy says so (`quotes.required` in site_config/digest.yaml).",
     )
     caveat: Union[str, None] = Field(
         default=None, description="What a reader must know: vague wording, a garbled translation, a contradiction."
