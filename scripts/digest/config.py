@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .model import check_url
 from .problems import InputError, Problem
@@ -224,13 +224,14 @@ class DigestConfig(_Section):
             raise ValueError("expected `index.md` among the pages: it is each language's home page")
         return pages
 
-    @model_validator(mode="after")
-    def _distinct_languages(self) -> "DigestConfig":
-        codes = [lang.code for lang in self.languages]
+    @field_validator("languages")
+    @classmethod
+    def _distinct_languages(cls, languages: tuple[Language, ...]) -> tuple[Language, ...]:
+        codes = [lang.code for lang in languages]
         twice = sorted({code for code in codes if codes.count(code) > 1})
         if twice:
             raise ValueError(f"language code(s) listed twice: {', '.join(twice)}")
-        return self
+        return languages
 
     @property
     def default(self) -> Language:

@@ -30,3 +30,4 @@ PEOPLE = NP_("{n} person", "{n} people")
 TIMES = NP_("{n} time", "{n} times")
 POINTS = NP_("{n} percentage point", "{n} percentage points")
 CURRENCY = N_("{amount} {currency}")
+TOPICS = N_("Topics")  # the navigation section of the topic pages
