@@ -189,3 +189,9 @@ def test_new_never_writes_into_a_folder_with_files(tmp_path: Path):
     with pytest.raises(InputError):
         create_digest(tmp_path / "d", "en")
     assert [p.name for p in (tmp_path / "d").iterdir()] == ["keep.txt"]
+
+
+def test_fixture_schemas_are_current():
+    from digest.schema import write_schemas
+
+    assert write_schemas(FIXTURE / "stats" / "schema", check=True) == []
