@@ -7,7 +7,9 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from conftest import LANGS, ROOT, build, run_cli
-from digest.i18n import catalog_path, status
+from digest.catalogs import catalog_path, status
+from digest.config import load_config
+from digest.load import load_dataset
 
 OLD = "{value} of respondents expect the businesses they buy from to offer a self-service portal."
 NEW = "{value} of respondents expect a self-service portal from the businesses they buy from."
@@ -28,7 +30,7 @@ NEW_STAT = """
 def test_shipped_catalogs_are_complete_and_strict_mode_passes():
     result = run_cli(ROOT, "i18n", "status", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
-    report = status(ROOT)
+    report = status(ROOT, load_config(ROOT), load_dataset(ROOT / "stats"))
     assert report.complete and all(lang.translated > 0 for lang in report.languages)
 
 
