@@ -89,7 +89,8 @@ def check_updated(r, html):  # noqa: ANN001
 
 
 def check_licence(r, html):  # noqa: ANN001
-    assert f"<p>{r.config.data_licence}</p>" == html
+    licence = r.config.licence
+    assert f'<p><a href="{licence.url}" rel="license">{licence.name}</a></p>' == html
 
 
 def check_headlines(r, html):  # noqa: ANN001

@@ -26,15 +26,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .config import DigestConfig, Language
-from .load import Dataset
+from .config import INTERFACE_LANGUAGE, DigestConfig, Language
+from .load import Dataset, engine_units
 from .problems import InputError, Problem
 from .translate import Translator
 
@@ -81,33 +81,107 @@ def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int]]:
         yield message, filename, lineno
 
 
-def build_template(dataset: Dataset) -> Catalog:
-    """Every string a reader may see, from the code and the dataset: what each catalog must translate."""
-    template = Catalog(domain=DOMAIN, project="customer-service-digest", creation_date=_FIXED_DATE,
+def config_messages(config: DigestConfig) -> Iterator[tuple[str, str]]:
+    """(message id, comment) for the declaration's texts a reader sees: the dataset's name and description."""
+    yield config.dataset.name, "site_config/digest.yaml: dataset.name"
+    yield config.dataset.description, "site_config/digest.yaml: dataset.description"
+
+
+def unit_messages(dataset: Dataset) -> Iterator[tuple[str | tuple[str, str], str, bool]]:
+    """(message id, comment, from the engine?) for every unit's words: plural forms and axis labels."""
+    engine = set(engine_units())
+    for unit in dataset.units.values():
+        where = "units.yaml" if unit.id in engine else "stats/units.yaml"
+        if unit.forms:
+            yield unit.forms, f"{where}: unit {unit.id}: singular and plural; keep {{n}}", unit.id in engine
+        if unit.chart and unit.chart.axis:
+            yield unit.chart.axis, f"{where}: unit {unit.id}: chart axis label", unit.id in engine
+
+
+@dataclass(frozen=True)
+class Template:
+    """Every string a reader may see, and the language each is written in.
+
+    The code's strings (``N_``) and the engine's unit words are English; the dataset's
+    and the declaration's are in the digest's ``source_language``. A language needs a
+    translation only of what is not written in it.
+    """
+
+    catalog: Catalog
+    origins: Mapping[object, frozenset[str]]
+
+    def needed_by(self, lang: Language) -> Catalog:
+        """The messages ``lang`` must translate (none, for a language that speaks every origin)."""
+        needed = Catalog(domain=DOMAIN, project=self.catalog.project, creation_date=_FIXED_DATE,
+                         revision_date=_FIXED_DATE, fuzzy=False)
+        for message in self.catalog:
+            if message.id and not any(lang.speaks(origin) for origin in self.origins[_key(message.id)]):
+                needed[message.id] = message
+        return needed
+
+    def native_to(self, lang: Language) -> frozenset[str]:
+        """Message ids (singulars of plurals) shown as written in ``lang``, with no mark."""
+        return frozenset(_singular(m.id) for m in self.catalog if m.id and
+                         any(lang.speaks(origin) for origin in self.origins[_key(m.id)]))
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.catalog)
+
+    def get(self, message_id: object) -> Message | None:
+        return self.catalog.get(message_id)
+
+
+def _key(message_id: object) -> object:
+    return message_id if isinstance(message_id, str) else tuple(message_id)  # type: ignore[arg-type]
+
+
+def _singular(message_id: object) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]  # type: ignore[index]
+
+
+def build_template(dataset: Dataset, config: DigestConfig) -> Template:
+    """Every string a reader may see, from the code, the units, the declaration and the dataset."""
+    template = Catalog(domain=DOMAIN, project=config.project, creation_date=_FIXED_DATE,
                        revision_date=_FIXED_DATE, fuzzy=False)
-    for message, filename, lineno in code_messages():
-        template.add(message, locations=[(f"scripts/digest/{filename}", lineno)])
-    for message_id, comment in dataset_messages(dataset):
+    origins: dict[object, set[str]] = {}
+
+    def add(message_id: str | tuple[str, str], origin: str, comment: str | None = None,
+            location: tuple[str, int] | None = None) -> None:
         existing = template.get(message_id)
-        if existing is not None:
+        if existing is None:
+            template.add(message_id, locations=[location] if location else [],
+                         auto_comments=[comment] if comment else [])
+        elif comment:
             existing.auto_comments.append(comment)
-        else:
-            template.add(message_id, auto_comments=[comment])
+        origins.setdefault(_key(message_id), set()).add(origin)
+
+    for message, filename, lineno in code_messages():
+        add(message, INTERFACE_LANGUAGE, location=(f"scripts/digest/{filename}", lineno))
+    for message, comment, from_engine in unit_messages(dataset):
+        add(message, INTERFACE_LANGUAGE if from_engine else config.source_language, comment)
+    for message, comment in config_messages(config):
+        add(message, config.source_language, comment)
+    for message, comment in dataset_messages(dataset):
+        add(message, config.source_language, comment)
     for message in template:
         message.flags.discard("python-format")  # "74 % of" is prose, not a %-format string
-    return template
+    return Template(template, {key: frozenset(value) for key, value in origins.items()})
 
 
 # --- update --------------------------------------------------------------------------
 
 def update_catalogs(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> list[str]:
     """Bring each language's catalog in step with the template; return a line per language."""
-    template = build_template(dataset)
+    template = build_template(dataset, config)
     report = []
     for lang in _selected(config, only):
         path = catalog_path(root, lang.code)
-        catalog = _read(path, lang) if path.exists() else _new_catalog(lang)
-        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        needed = template.needed_by(lang)
+        if not len(needed) and not path.exists():
+            report.append(f"{lang.code}: no catalog needed (everything is written in {lang.language})")
+            continue
+        catalog = _read(path, lang) if path.exists() else _new_catalog(lang, config)
+        catalog.update(needed, no_fuzzy_matching=False, update_header_comment=False)
         for message in catalog:
             message.flags.discard("python-format")
         catalog.creation_date = catalog.revision_date = _FIXED_DATE
@@ -121,11 +195,11 @@ def update_catalogs(root: Path, config: DigestConfig, dataset: Dataset, only: It
     return report
 
 
-def _new_catalog(lang: Language) -> Catalog:
-    return Catalog(locale=_babel_locale(lang), domain=DOMAIN, project="customer-service-digest", version="1",
-                   copyright_holder="customer-service-digest contributors", msgid_bugs_address="",
+def _new_catalog(lang: Language, config: DigestConfig) -> Catalog:
+    return Catalog(locale=_babel_locale(lang), domain=DOMAIN, project=config.project, version="1",
+                   copyright_holder=f"{config.project} contributors", msgid_bugs_address="",
                    language_team=f"{lang.name} <{lang.code}>", fuzzy=False,
-                   header_comment=f"# {lang.name} translation of the customer service digest.\n"
+                   header_comment=f"# {lang.name} translation of {config.project}.\n"
                                   "# Edit msgstr lines only; see CONTRIBUTING.md.")
 
 
@@ -139,7 +213,8 @@ def _selected(config: DigestConfig, only: Iterable[str] | None) -> list[Language
 
 
 def _babel_locale(lang: Language) -> str:
-    return lang.locale.split("_")[0] if lang.code != "no" else "nb"
+    """The catalog's language: the locale's language (``nb`` for ``nb_NO``), whose plural rules it uses."""
+    return lang.language
 
 
 _PO_LINE = re.compile(r'^(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"\s*|"(?:[^"\\]|\\.)*"\s*)$')
@@ -215,12 +290,12 @@ class StatusReport:
 
 def status(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> StatusReport:
     """Count, per language, what the current template needs and the catalog provides."""
-    template = build_template(dataset)
+    template = build_template(dataset, config)
     result = []
     for lang in _selected(config, only):
         path = catalog_path(root, lang.code)
         catalog = _read(path, lang) if path.exists() else Catalog(locale=_babel_locale(lang))
-        result.append(_language_status(lang.code, template, catalog))
+        result.append(_language_status(lang.code, template.needed_by(lang), catalog))
     return StatusReport(result)
 
 
@@ -247,7 +322,7 @@ def _has_translation(message: Message) -> bool:
 
 # --- check and compile -----------------------------------------------------------
 
-def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalog, list[Problem]]:
+def check_catalog(path: Path, lang: Language, template: Template | Catalog) -> tuple[Catalog, list[Problem]]:
     """Read a catalog and find what would break a page: placeholders and unknown ids."""
     catalog = _read(path, lang)
     shown = f"content/{lang.code}/LC_MESSAGES/{path.name}"
@@ -282,15 +357,16 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
     The status of each language is computed while compiling and cached beside the
     ``.mo``, so a build never parses an unchanged ``.po`` again.
     """
-    template = build_template(dataset)
-    template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in template)).encode()).hexdigest()
+    template = build_template(dataset, config)
     translators, statuses, problems = {}, [], []
     for lang in config.languages:
         path = catalog_path(root, lang.code)
+        native, needed = template.native_to(lang), template.needed_by(lang)
         if not path.exists():
-            translators[lang.code] = Translator(lang, gettext.NullTranslations())
-            statuses.append(_language_status(lang.code, template, Catalog(locale=_babel_locale(lang))))
+            translators[lang.code] = Translator(lang, gettext.NullTranslations(), native=native)
+            statuses.append(_language_status(lang.code, needed, Catalog(locale=_babel_locale(lang))))
             continue
+        template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in needed)).encode()).hexdigest()
         key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
         status_path = mo_path.with_suffix(".status.json")
@@ -303,9 +379,9 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
             buffer = BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
             mo_path.write_bytes(buffer.getvalue())
-            status_path.write_text(json.dumps(asdict(_language_status(lang.code, template, catalog))), encoding="utf-8")
+            status_path.write_text(json.dumps(asdict(_language_status(lang.code, needed, catalog))), encoding="utf-8")
         with mo_path.open("rb") as handle:
-            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem)
+            translators[lang.code] = Translator(lang, gettext.GNUTranslations(handle), key=mo_path.stem, native=native)
         statuses.append(LanguageStatus(**json.loads(status_path.read_text(encoding="utf-8"))))
     if problems:
         raise InputError(problems)

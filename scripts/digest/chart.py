@@ -43,8 +43,6 @@ CSS_PX_PER_IN = 96
 SOURCE_LINE = N_("Source: {sources}")
 ALT_TEXT = N_("Chart: {title}. {findings}")
 HEADLINE_TITLE = N_("Headline findings")
-# Axis labels of the engine's charted units (units.yaml), marked here for the catalogs.
-_UNIT_AXES = (N_("Per cent"), N_("Number of people"), N_("Times as much"))
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,8 @@ def _i18n(args: argparse.Namespace) -> int:
     from .config import load_config
     from .load import load_dataset
 
-    config, dataset = load_config(args.root), load_dataset(args.root / "stats")
+    config = load_config(args.root)
+    dataset = load_dataset(args.root / "stats", config.quotes.required)
     if args.action == "update":
         for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):
             print(line)

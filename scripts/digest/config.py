@@ -241,11 +241,6 @@ class DigestConfig(_Section):
     def codes(self) -> list[str]:
         return [lang.code for lang in self.languages]
 
-    @property
-    def data_licence(self) -> str:
-        """The licence's name; kept for the stages that print it as text."""
-        return self.licence.name
-
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
 

@@ -101,11 +101,14 @@ def create_digest(target: Path, languages_spec: str, source_language: str | None
 
 def _derived_files(target: Path) -> list[str]:
     """Files the engine generates from the others: JSON Schemas and the catalogs."""
-    from .i18n import update_catalogs
+    from .catalogs import update_catalogs
+    from .config import load_config
+    from .load import load_dataset
     from .schema import write_schemas
 
     write_schemas(target / "stats" / "schema")
-    update_catalogs(target)
+    config = load_config(target)
+    update_catalogs(target, config, load_dataset(target / "stats", config.quotes.required))
     made = [p.relative_to(target).as_posix() for p in (target / "stats" / "schema").glob("*.json")]
     made += [p.relative_to(target).as_posix() for p in (target / "content").rglob("*.po")]
     return made

@@ -70,8 +70,6 @@ class Labels:
     OUTDATED = N_("Outdated")
     OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
     NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
-    DATASET_NAME = N_("What surveys say about customer service")
-    DATASET_DESCRIPTION = N_("Curated survey figures about customer service, each with its source and year.")
     NOT_TRANSLATED = NOT_TRANSLATED
     OLD_DATA = OLD_DATA
     SOURCE = SOURCE
@@ -108,6 +106,8 @@ class Site(Protocol):
 
 
 Handler = Callable[[Site, "str | None", PageContext], str]
+# What a shortcode would show nothing of, for this dataset and argument: a message for lint, or None.
+Empty = Callable[[Dataset, "str | None"], "str | None"]
 COUNTS = ("figures", "sources", "topics", "old-data-years")
 
 
@@ -138,6 +138,7 @@ class Shortcode:
     block: bool
     argument: Argument
     handler: Handler
+    empty: Empty | None = None  # lint refuses a shortcode that would render nothing
 
     @property
     def usage(self) -> str:
@@ -234,7 +235,11 @@ def _updated(site: Site, arg: str | None, page: PageContext) -> str:
 
 
 def _licence(site: Site, arg: str | None, page: PageContext) -> str:
-    return escape(site.config.data_licence)
+    return site.template("licence.html", licence=site.config.licence)
+
+
+def _title(site: Site, arg: str | None, page: PageContext) -> str:
+    return site.show(site.translator.text(site.dataset.topics[arg or ""].title))
 
 
 def _headlines(site: Site, arg: str | None, page: PageContext) -> str:
@@ -278,9 +283,9 @@ def _downloads(site: Site, arg: str | None, page: PageContext) -> str:
     home = site.absolute("index.md")
     jsonld = {
         "@context": "https://schema.org", "@type": "Dataset",
-        "name": tr.text(Labels.DATASET_NAME).value, "description": tr.text(Labels.DATASET_DESCRIPTION).value,
+        "name": tr.text(site.config.dataset.name).value, "description": tr.text(site.config.dataset.description).value,
         "url": site.absolute(page.path), "inLanguage": tr.lang.locale.replace("_", "-"),
-        "license": site.config.data_licence, "dateModified": site.updated.isoformat(),
+        "license": site.config.licence.url, "dateModified": site.updated.isoformat(),
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": home + csv},
             {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": home + jsn},
@@ -301,6 +306,33 @@ def _status(site: Site, arg: str | None, page: PageContext) -> str:
     return site.template("status.html", languages=languages)
 
 
+# --- what would render nothing --------------------------------------------------------
+
+def _no_headlines(dataset: Dataset, arg: str | None) -> str | None:
+    if not any(s.headline for s in dataset.statistics.values()):
+        return "nothing to show: no figure has `headline: true` in stats/statistics.yaml"
+    return None
+
+
+def _no_figures(dataset: Dataset, arg: str | None) -> str | None:
+    if arg in dataset.topics and not dataset.statistics_of(arg):
+        return f"nothing to show: topic {arg!r} has no figures yet"
+    return None
+
+
+def _no_chart(dataset: Dataset, arg: str | None) -> str | None:
+    if arg in chart_ids(dataset):
+        return None
+    charted = ", ".join(unit_id for unit_id, unit in dataset.units.items() if unit.charted)
+    if arg == "headline":
+        return ("nothing to draw: no headline figure (`headline: true`) is in a charted unit "
+                f"({charted}); remove `[[chart headline]]` or mark a figure as a headline")
+    if arg in dataset.topics:
+        return (f"nothing to draw: topic {arg!r} has no figure in a charted unit ({charted}); "
+                f"remove `[[chart {arg}]]`, its figures are listed by `[[figures {arg}]]`")
+    return None
+
+
 # --- the registry -------------------------------------------------------------------
 
 _ALL = (
@@ -315,13 +347,15 @@ _ALL = (
     Shortcode("count", "how many figures, sources or topics there are (`figures`, `sources`, `topics`), or the age "
               "in years after which a figure is marked as old data (`old-data-years`)", False, Argument.COUNT, _count),
     Shortcode("updated", "the date of the dataset's last change, in the page's locale", False, Argument.NONE, _updated),
-    Shortcode("licence", "the licence of the curated dataset", False, Argument.NONE, _licence),
-    Shortcode("headlines", "the headline figures, each with year and source", True, Argument.NONE, _headlines),
+    Shortcode("licence", "the licence of the curated dataset, linked to its text", False, Argument.NONE, _licence),
+    Shortcode("title", "a topic's title, translated", False, Argument.TOPIC, _title),
+    Shortcode("headlines", "the headline figures, each with year and source", True, Argument.NONE, _headlines,
+              _no_headlines),
     Shortcode("topics", "links to every topic page with its number of figures", True, Argument.NONE, _topics),
     Shortcode("figures", "every figure of a topic with anchor, year, source, caveat and citation", True,
-              Argument.TOPIC, _figures),
+              Argument.TOPIC, _figures, _no_figures),
     Shortcode("chart", "the chart of a topic (CHART is its id), or of the headline figures (`[[chart headline]]`), with caption, alt text, data table and CSV", True,
-              Argument.CHART, _chart),
+              Argument.CHART, _chart, _no_chart),
     Shortcode("sources", "every source with all its metadata and the figures it supports", True,
               Argument.NONE, _sources),
     Shortcode("caveats", "every figure that carries a caveat", True, Argument.NONE, _caveats),

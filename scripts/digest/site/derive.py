@@ -1,26 +1,20 @@
 """What MkDocs and mkdocs-static-i18n need, derived from ``site_config/digest.yaml`` and topics.yaml.
 
 The digest declares its languages, site names and pages once; nothing here is read
-from ``mkdocs.yml``. The plugin applies these values in ``on_config``, and
-:func:`check_mkdocs_yml` reports every setting in ``mkdocs.yml`` that would declare
-the same thing a second time (a second declaration is how a site silently loses a
-language), so ``digest validate`` fails before a build can.
+from ``mkdocs.yml``. The plugin applies these values in ``on_config``; the lint stage
+(:func:`digest.lint.check_mkdocs_yml`) reports any setting of ``mkdocs.yml`` that would
+declare the same thing a second time.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable, Mapping
-
-import yaml
+from typing import Any, Callable
 
 from ..config import TOPICS_ENTRY, DigestConfig, Language
 from ..load import Dataset
 from ..messages import TOPICS
-from ..problems import Problem
-
-MKDOCS_FILE = "mkdocs.yml"
 # Settings of mkdocs-static-i18n that the digest's layout depends on.
 I18N_OPTIONS = {"docs_structure": "folder", "fallback_to_default": False, "reconfigure_material": True,
                 "reconfigure_search": True}
@@ -73,62 +67,3 @@ def i18n_languages(config: DigestConfig, translate: Callable[[str, str], str]) -
         }
         for lang in config.languages
     ]
-
-
-# --- mkdocs.yml must not declare what the digest declares --------------------------
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for inspection only: its ``!!python/…`` and ``!ENV`` tags become None."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def read_mkdocs_yml(root: Path) -> Mapping[str, Any]:
-    text = (root / MKDOCS_FILE).read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass that constructs nothing
-    return data if isinstance(data, dict) else {}
-
-
-def check_mkdocs_yml(root: Path, config: DigestConfig) -> list[Problem]:
-    """Settings of mkdocs.yml that repeat (and could contradict) site_config/digest.yaml, and a missing plugin."""
-    if not (root / MKDOCS_FILE).exists():
-        return [Problem(MKDOCS_FILE, None, None, None, "file is missing; `digest new` writes one")]
-    try:
-        data = read_mkdocs_yml(root)
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        mark = getattr(err, "problem_mark", None)
-        return [Problem(MKDOCS_FILE, mark.line + 1 if mark else None, None, None, f"cannot be read: {err}")]
-    problems = []
-    derived = "it is derived from site_config/digest.yaml"
-    if "nav" in data:
-        problems.append(Problem(MKDOCS_FILE, None, None, "nav", "remove `nav`: the navigation comes from `pages` in "
-                                "site_config/digest.yaml and the topics' `order` in stats/topics.yaml"))
-    if "site_url" in data:
-        problems.append(Problem(MKDOCS_FILE, None, None, "site_url", f"remove `site_url`: {derived} (`site_url`)"))
-    if "site_description" in data:
-        problems.append(Problem(MKDOCS_FILE, None, None, "site_description",
-                                f"remove `site_description`: {derived} (each language's `site_description`)"))
-    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
-    if "language" in theme:
-        problems.append(Problem(MKDOCS_FILE, None, None, "theme.language",
-                                f"remove `theme.language`: {derived} (each language's `locale`)"))
-    plugins = _plugin_names(data.get("plugins"))
-    if "i18n" in plugins:
-        problems.append(Problem(MKDOCS_FILE, None, None, "plugins.i18n", "remove the `i18n` plugin: the digest plugin "
-                                f"configures mkdocs-static-i18n itself; {derived} (`languages`)"))
-    if "digest" not in plugins:
-        problems.append(Problem(MKDOCS_FILE, None, None, "plugins", "the `digest` plugin is missing from `plugins`"))
-    if data.get("docs_dir", "docs") != "content":
-        problems.append(Problem(MKDOCS_FILE, None, None, "docs_dir", "expected `docs_dir: content` (pages are in "
-                                f"content/<lang>/ for {', '.join(config.codes)})"))
-    return problems
-
-
-def _plugin_names(plugins: Any) -> list[str]:
-    if isinstance(plugins, dict):
-        return [str(name) for name in plugins]
-    names = []
-    for item in plugins or []:
-        names += [str(k) for k in item] if isinstance(item, dict) else [str(item)]
-    return names

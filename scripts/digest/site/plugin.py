@@ -2,9 +2,15 @@
 
 MkDocs events used, and why:
 
-- ``on_config``: add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
+- ``on_config`` (before mkdocs-static-i18n's): validate the inputs and apply the digest's
+  declaration (:mod:`digest.site.derive`): site URL, names and navigation, the engine's
+  theme overrides, and mkdocs-static-i18n itself, loaded with one entry per declared
+  language (as Material's ``group`` plugin loads plugins) — ``mkdocs.yml`` declares none
+  of these. Add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
   to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
   re-read as Markdown.
+- ``on_files``: add the generated topic pages (:mod:`digest.pages`) of languages that
+  have no hand-written one.
 - ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
   every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
   the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
@@ -36,13 +42,16 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.plugins import get_plugins
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..pages import generated_pages
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension
 from ..shortcodes import PageContext
+from . import derive
 
 log = get_plugin_logger("digest")
 
@@ -123,10 +132,50 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"digest: [[{name}]] outside a page")
         return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
 
+    @event_priority(110)  # before mkdocs-static-i18n (-100) reads its languages
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.config.enabled and self._extension not in config.markdown_extensions:
+        if not self.config.enabled:
+            return config
+        root = self._root(config)
+        try:
+            self._pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+        except InputError as err:
+            raise PluginError(_message(err)) from None
+        self._apply_declaration(config, self._pipeline)
+        if self._extension not in config.markdown_extensions:
             config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
+
+    def _apply_declaration(self, config: MkDocsConfig, pipeline: Pipeline) -> None:
+        """What MkDocs and mkdocs-static-i18n need, from site_config/digest.yaml (once per pass; idempotent)."""
+        declaration, dataset, translators = pipeline.inputs.config, pipeline.inputs.dataset, pipeline.inputs.translators
+        config.site_url = declaration.site_url
+        config.site_name = declaration.default.site_name
+        config.site_description = declaration.default.site_description
+        config.nav = derive.nav(declaration, dataset)
+        theme_dir = derive.engine_theme_dir()
+        if theme_dir not in config.theme.dirs:  # below the digest's own custom_dir, above Material
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        if derive.ENGINE_CSS not in config.extra_css:
+            config.extra_css.append(derive.ENGINE_CSS)
+        if "i18n" not in config.plugins:
+            languages = derive.i18n_languages(declaration, lambda code, msg: translators[code].text(msg).value)
+            plugin = get_plugins()["i18n"].load()()
+            errors, _ = plugin.load_config({**derive.I18N_OPTIONS, "languages": languages}, config.config_file_path)
+            if errors:
+                raise PluginError("digest: mkdocs-static-i18n refused the derived settings: "
+                                  + "; ".join(f"{key}: {msg}" for key, msg in errors))
+            # Registered while MkDocs runs the on_config events: its on_config (-100) comes after this one.
+            config.plugins["i18n"] = plugin
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        """Topic pages no one has written, generated in every language that lacks one."""
+        if not self.config.enabled:
+            return files
+        inputs = self.pipeline.inputs
+        for (code, path), markdown in generated_pages(self._root(config), inputs.config, inputs.dataset).items():
+            files.append(File.generated(config, f"{code}/{path}", content=markdown))
+        return files
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
