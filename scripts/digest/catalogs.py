@@ -376,6 +376,9 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
             if found:
                 continue
             mo_path.parent.mkdir(parents=True, exist_ok=True)
+            for message in list(catalog):  # Babel would compile an untranslated plural as the English forms
+                if message.id and not _has_translation(message):
+                    del catalog[message.id]
             buffer = BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
             mo_path.write_bytes(buffer.getvalue())

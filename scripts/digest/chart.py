@@ -29,9 +29,9 @@ from typing import Mapping, Sequence
 
 from .format import unit_name, unknown_or, value_text, year_text
 from .load import Dataset
-from .messages import N_
+from .messages import N_, NOT_TRANSLATED
 from .model import Statistic
-from .translate import Translator
+from .translate import Text, Translator
 from .units import Unit
 
 CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
@@ -97,7 +97,7 @@ class ChartInfo:
     height: int
     alt: str
     statistics: tuple[str, ...]
-    rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
+    rows: tuple[tuple[Text, Text, Text, Text], ...]  # label, value, year, source producer
 
 
 @dataclass(frozen=True)
@@ -159,19 +159,34 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
-        producer = unknown_or(source.producer, tr, translate=False).value
-        year = year_text(source.year_published, tr).value
+        producer = marked(unknown_or(source.producer, tr, translate=False))
+        year = marked(year_text(source.year_published, tr))
         entry = f"{producer} ({year})"
         if entry not in sources:
             sources.append(entry)
     fonts = (tr.lang.font,)
-    return ChartSpec(chart_id, tr.lang.code, tr.text(title).value, tuple(panels),
-                     tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
+    title_shown = marked(tr.text(title))
+    source_template = tr.text(SOURCE_LINE)
+    source_line = marked(Text(source_template.value.format(sources=", ".join(sources)), source_template.fallback))
+    untranslated = UNTRANSLATED_MARK in title_shown or UNTRANSLATED_MARK in source_line or any(
+        UNTRANSLATED_MARK in text for panel in panels
+        for text in (panel.axis_label, *(part for row in panel.rows for part in (row.label, *row.shown, *row.years))))
+    if untranslated:  # a chart holds no markup: a star and a footnote mark what is not translated
+        source_line += f"\n{UNTRANSLATED_MARK.strip()} {tr.text(NOT_TRANSLATED).value}"
+    return ChartSpec(chart_id, tr.lang.code, title_shown, tuple(panels), source_line, fonts, tr.lang.locale)
+
+
+UNTRANSLATED_MARK = " *"
+
+
+def marked(text: Text) -> str:
+    """Text for a chart, where no markup can go: an untranslated string ends in a star (see the footnote)."""
+    return text.value + UNTRANSLATED_MARK if text.fallback else text.value
 
 
 def _axis_label(unit: Unit, tr: Translator) -> str:
     if unit.chart is not None and unit.chart.axis:
-        return tr.text(unit.chart.axis).value
+        return marked(tr.text(unit.chart.axis))
     return unit_name(unit, tr.lang.locale)
 
 
@@ -186,14 +201,14 @@ def _rows(stats: Sequence[Statistic], tr: Translator, units: Mapping[str, Unit])
         if len(partners) > 1 and len(years) == len(partners) and stat.value is not None:
             partners.sort(key=lambda s: (str(s.year)))
             seen.update(s.id for s in partners)
-            rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
-                            tuple(value_text(s, tr, units).value for s in partners),
-                            tuple(year_text(s.year, tr).value for s in partners)))
+            rows.append(Row("pair", marked(tr.text(stat.label)), tuple(s.value for s in partners),  # type: ignore[misc]
+                            tuple(marked(value_text(s, tr, units)) for s in partners),
+                            tuple(marked(year_text(s.year, tr)) for s in partners)))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
-        rows.append(Row(kind, tr.text(stat.label).value, stat.numbers, (value_text(stat, tr, units).value,),
-                        (year_text(stat.year, tr).value,)))
+        rows.append(Row(kind, marked(tr.text(stat.label)), stat.numbers, (marked(value_text(stat, tr, units)),),
+                        (marked(year_text(stat.year, tr)),)))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
 
@@ -202,15 +217,18 @@ def alt_text(spec: ChartSpec, translator: Translator) -> str:
     findings = "; ".join(
         f"{row.label}: " + " → ".join(f"{v} ({y})" for v, y in zip(row.shown, row.years if row.kind == "pair" else row.years * len(row.shown)))
         for panel in spec.panels for row in panel.rows)
-    return translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
+    alt = translator.text(ALT_TEXT).value.format(title=spec.title, findings=findings)
+    if "\n" + UNTRANSLATED_MARK.strip() in spec.source_line:  # the footnote, in words
+        alt += f" ({UNTRANSLATED_MARK.strip()} {translator.text(NOT_TRANSLATED).value})"
+    return alt
 
 
-def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> tuple[tuple[str, str, str, str], ...]:
-    """The chart's numbers as table rows: one per figure it draws."""
+def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> tuple[tuple[Text, Text, Text, Text], ...]:
+    """The chart's numbers as table rows, one per figure it draws; the page marks untranslated cells."""
     out = []
     for stat in stats:
-        producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False).value
-        out.append((tr.text(stat.label).value, value_text(stat, tr, dataset.units).value, year_text(stat.year, tr).value, producer))
+        producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False)
+        out.append((tr.text(stat.label), value_text(stat, tr, dataset.units), year_text(stat.year, tr), producer))
     return tuple(out)
 
 
@@ -292,7 +310,7 @@ def render_spec(spec: ChartSpec) -> bytes:
         ax = fig.add_axes((0.40, 1 - (top + panel_h) / height, 0.55, panel_h / height))
         _draw_panel(ax, panel)
         top += panel_h + PANEL_GAP_IN
-    wrapped = textwrap.fill(spec.source_line, 120)
+    wrapped = "\n".join(textwrap.fill(line, 120) for line in spec.source_line.split("\n"))
     fig.text(0.02, 0.12 / height, wrapped, fontsize=8, color="#555555", va="bottom")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, facecolor=fig.get_facecolor())

@@ -46,11 +46,13 @@ from mkdocs.plugins import get_plugins
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..messages import NOT_TRANSLATED
 from ..pages import generated_pages
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension
 from ..shortcodes import PageContext
+from ..translate import Translator
 from . import derive
 
 log = get_plugin_logger("digest")
@@ -110,6 +112,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._passes: list[str] = []
         self._page: PageContext | None = None
         self._extension = ShortcodeExtension(self._expand)
+        self._generated: dict[str, str] = {}  # src_uri in the docs folder → Markdown of a generated page
 
     @property
     def pipeline(self) -> Pipeline:
@@ -159,7 +162,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if derive.ENGINE_CSS not in config.extra_css:
             config.extra_css.append(derive.ENGINE_CSS)
         if "i18n" not in config.plugins:
-            languages = derive.i18n_languages(declaration, lambda code, msg: translators[code].text(msg).value)
+            languages = derive.i18n_languages(declaration, lambda code, msg: _nav_text(translators[code], msg))
             plugin = get_plugins()["i18n"].load()()
             errors, _ = plugin.load_config({**derive.I18N_OPTIONS, "languages": languages}, config.config_file_path)
             if errors:
@@ -169,13 +172,27 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             config.plugins["i18n"] = plugin
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
-        """Topic pages no one has written, generated in every language that lacks one."""
+        """Topic pages no one has written, in every language that lacks one.
+
+        They are listed as ordinary files of the docs folder (mkdocs-static-i18n sorts
+        files into languages by their place there) whose text ``on_page_read_source`` gives.
+        """
         if not self.config.enabled:
             return files
         inputs = self.pipeline.inputs
-        for (code, path), markdown in generated_pages(self._root(config), inputs.config, inputs.dataset).items():
-            files.append(File.generated(config, f"{code}/{path}", content=markdown))
+        self._generated = {f"{code}/{path}": markdown for (code, path), markdown
+                           in generated_pages(self._root(config), inputs.config, inputs.dataset).items()}
+        for src_uri in self._generated:
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """The Markdown of a generated page; None lets MkDocs read a hand-written one from disk."""
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        return self._generated.get(uri) or self._generated.get(self._language(config) + "/" + uri)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -222,6 +239,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if (root / folder).exists():
                 server.watch(str(root / folder))
         return server
+
+
+def _nav_text(translator: Translator, message: str) -> str:
+    """A navigation label; the navigation holds no markup, so an untranslated one says so in words."""
+    text = translator.text(message)
+    return f"{text.value} ({translator.text(NOT_TRANSLATED).value})" if text.fallback else text.value
 
 
 def _message(err: InputError) -> str:
