@@ -13,10 +13,10 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "scripts" / "digest"
 # The stages, in pipeline order: each may import only those before it.
-ORDER = ["problems", "model", "config", "messages", "load", "translate", "catalogs", "format", "chart", "export",
-         "shortcodes", "lint", "render", "pipeline", "site"]
+ORDER = ["problems", "model", "units", "config", "messages", "load", "quotes", "translate", "catalogs", "format",
+         "chart", "export", "shortcodes", "lint", "render", "pages", "pipeline", "site"]
 # Tools around the pipeline: they may import any stage, and no stage imports them.
-TOOLS = {"cli", "bench", "schema"}
+TOOLS = {"cli", "bench", "schema", "scaffold"}
 
 
 def module_name(path: Path) -> str:

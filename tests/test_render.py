@@ -93,6 +93,10 @@ def check_licence(r, html):  # noqa: ANN001
     assert f'<p><a href="{licence.url}" rel="license">{licence.name}</a></p>' == html
 
 
+def check_title(r, html):  # noqa: ANN001
+    assert html == f"<p>{r.translator.text(r.dataset.topics['word-of-mouth'].title).value}</p>"
+
+
 def check_headlines(r, html):  # noqa: ANN001
     headlines = [s for s in r.dataset.statistics.values() if s.headline]
     items = Tags(html).all("li", **{"class": "digest-figure"})
@@ -153,6 +157,7 @@ EXAMPLES = {
     "count": ("[[count figures]]", check_count),
     "updated": ("[[updated]]", check_updated),
     "licence": ("[[licence]]", check_licence),
+    "title": ("[[title word-of-mouth]]", check_title),
     "headlines": ("[[headlines]]", check_headlines),
     "topics": ("[[topics]]", check_topics),
     "figures": ("[[figures word-of-mouth]]", check_figures),
