@@ -50,7 +50,7 @@ class Article(_Record):
 
     id: Slug
     title: Union[str, Unknown] = Field(
-        description="Title as printed in the article, or `unknown`. Good: `Småföretag erbjuder den bästa kundservicen`.",
+        description="Title as printed in the article, or `unknown`. Good: `Småföretag ger bättre service`.",
     )
     language: str = Field(
         pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language. Good: `sv`. Bad: `Swedish`."
