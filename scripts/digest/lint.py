@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 import yaml
 
@@ -117,10 +117,11 @@ def lint_page(data: bytes, shown: str, dataset: Dataset) -> list[Problem]:
 def check_references(markdown: str, shown: str, dataset: Dataset) -> list[Problem]:
     """Shortcodes that name an unknown id, lack one, or share a line with prose when they are blocks."""
     problems = []
+    known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once per page
     for lineno, line in enumerate(markdown.split("\n"), start=1):
         for match in SHORTCODE.finditer(line):
             name, arg = match.group(1), match.group(2)
-            problem = reference_problem(name, arg, dataset)
+            problem = reference_problem(name, arg, dataset, known)
             if problem:
                 problems.append(Problem(shown, lineno, arg, name, problem))
             elif REGISTRY[name].block and line.strip() != match.group(0):
@@ -128,8 +129,9 @@ def check_references(markdown: str, shown: str, dataset: Dataset) -> list[Proble
     return problems
 
 
-def reference_problem(name: str, arg: str | None, dataset: Dataset) -> str | None:
-    """What is wrong with one shortcode's name or argument, if anything."""
+def reference_problem(name: str, arg: str | None, dataset: Dataset,
+                      known: dict[Argument, Collection[str]] | None = None) -> str | None:
+    """What is wrong with one shortcode's name or argument, if anything (``known`` caches each kind's ids)."""
     shortcode = REGISTRY.get(name)
     if shortcode is None:
         return f"unknown shortcode `{name}`; expected one of: {', '.join(REGISTRY)}"
@@ -142,7 +144,10 @@ def reference_problem(name: str, arg: str | None, dataset: Dataset) -> str | Non
         nothing = shortcode.empty(dataset, arg)
         if nothing:
             return nothing
-    if takes_arg and arg not in shortcode.argument.ids(dataset):
+    known = {} if known is None else known
+    if takes_arg and shortcode.argument not in known:
+        known[shortcode.argument] = shortcode.argument.ids(dataset)
+    if takes_arg and arg not in known[shortcode.argument]:
         return f"unknown id {arg!r} for `[[{name}]]`"
     return None
 
