@@ -77,7 +77,8 @@ def pages(built_site: Path) -> dict[Path, Page]:
 
 
 def test_every_page_exists_in_every_language(built_site: Path):
-    wanted = {"" if p == "index.md" else p[:-3] + "/" for p in expected_pages(DATASET)}
+    declared = expected_pages(CONFIG) + [f"topics/{t.id}.md" for t in DATASET.topics_in_order]
+    wanted = {"" if p == "index.md" else p[:-3] + "/" for p in declared}
     for lang in LANGS:
         root = lang_root(built_site, lang)
         have = {str(p.parent.relative_to(root)) + "/" if p.parent != root else "" for p in page_paths(built_site, lang)}
