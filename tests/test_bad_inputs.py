@@ -633,7 +633,7 @@ def _(t: Template, root: Path) -> Expect:
 def _(t: Template, root: Path) -> Expect:
     path = root / CONFIG
     path.write_text(path.read_text(encoding="utf-8") + "\nold_data_afer_years: 5\n", encoding="utf-8")
-    return [CONFIG, "field=old_data_afer_years", "Extra inputs are not permitted"]
+    return [CONFIG, "field=old_data_afer_years", "unknown option"]
 
 
 @case("config-language-code-invalid")
@@ -689,6 +689,21 @@ def _(t: Template, root: Path) -> Expect:
     text = re.sub(r"(?m)^old_data_after_years:.*$", "old_data_after_years: -1", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     return [CONFIG, "field=old_data_after_years"]
+
+
+@case("mkdocs-yml-declares-a-language")
+def _(t: Template, root: Path) -> Expect:
+    # A second declaration of the languages is how a site once lost one silently.
+    edit(root, "mkdocs.yml", "  - search\n", "  - search\n  - i18n:\n      docs_structure: folder\n      languages:\n"
+         "        - {locale: sv, default: true, name: Svenska}\n")
+    return ["mkdocs.yml", "field=plugins.i18n", "remove `i18n`"]
+
+
+@case("mkdocs-yml-declares-a-nav")
+def _(t: Template, root: Path) -> Expect:
+    path = root / "mkdocs.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nnav:\n  - index.md\n", encoding="utf-8")
+    return ["mkdocs.yml", "field=nav", "remove `nav`"]
 
 
 # --- the checks every case must pass ------------------------------------------------------

@@ -195,3 +195,15 @@ def test_fixture_schemas_are_current():
     from digest.schema import write_schemas
 
     assert write_schemas(FIXTURE / "stats" / "schema", check=True) == []
+
+
+def test_a_chart_font_this_machine_lacks_is_an_error_at_validate(fixture_copy: Path):
+    from digest.lint import validate
+
+    path = fixture_copy / "site_config" / "digest.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    name: English\n", "    name: English\n    font: No Such Sans\n"),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        validate(fixture_copy, fixture_copy / ".cache")
+    assert [(p.field, p.message.split(";")[0]) for p in err.value.problems] == [
+        ("languages.1.font", "no font 'No Such Sans' on this machine")]

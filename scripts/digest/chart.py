@@ -271,6 +271,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 _FONTS_READY = False
+BUNDLED_FONTS = {"DejaVu Sans", "NanumGothic"}  # matplotlib's default, and the one _setup_matplotlib registers
 
 
 def _setup_matplotlib() -> None:
@@ -293,6 +294,24 @@ def _setup_matplotlib() -> None:
     font_manager.fontManager.addfont(str(font_dir / "NanumGothicBold.ttf"))
     matplotlib.rcParams.update({"svg.hashsalt": "digest", "svg.fonttype": "path", "axes.unicode_minus": False})
     _FONTS_READY = True
+
+
+def missing_fonts(families: Sequence[str]) -> list[str]:
+    """The chart fonts a digest declares that this machine cannot draw with (matplotlib would
+    silently fall back to another font, one that may lack the language's script)."""
+    wanted = sorted(set(families) - BUNDLED_FONTS)
+    if not wanted:
+        return []  # matplotlib's own and the engine's fonts are always there: no need to load matplotlib
+    _setup_matplotlib()
+    from matplotlib import font_manager
+
+    missing = []
+    for family in wanted:
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        except ValueError:
+            missing.append(family)
+    return missing
 
 
 def render_spec(spec: ChartSpec) -> bytes:

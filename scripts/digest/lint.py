@@ -18,6 +18,7 @@ from typing import Collection, Sequence
 import yaml
 
 from .catalogs import StatusReport, load_translators
+from .chart import missing_fonts
 from .config import DigestConfig, load_config
 from .load import Dataset, check_dataset
 from .problems import InputError, Problem, errors_only
@@ -76,6 +77,10 @@ def validate(root: Path, cache_dir: Path) -> Inputs:
     except InputError as err:
         problems += err.problems
     problems += lint_pages(root, dataset, config)
+    problems += [Problem("site_config/digest.yaml", None, None, f"languages.{i}.font",
+                         f"no font {lang.font!r} on this machine; install it, or choose one that is "
+                         "(the engine ships NanumGothic; DejaVu Sans is the default)")
+                 for i, lang in enumerate(config.languages) if lang.font in missing_fonts([lang.font])]
     if errors_only(problems):
         raise InputError(problems)
     return Inputs(config, dataset, translators, status, tuple(problems), quotes)
