@@ -12,6 +12,7 @@ and that the scaffold written by ``digest new`` shows every option.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Union
 
@@ -35,6 +36,12 @@ def _babel_locale(value: str):  # noqa: ANN202 - babel.Locale, imported lazily
         return Locale.parse(value)
     except (UnknownLocaleError, ValueError, TypeError):
         raise ValueError(f"Babel knows no locale {value!r}") from None
+
+
+@lru_cache(maxsize=None)
+def _language_of(locale: str) -> str:
+    """Asked for every message of every catalog: parsed once per locale."""
+    return _babel_locale(locale).language
 
 
 class _Section(BaseModel):
@@ -82,7 +89,7 @@ class Language(_Section):
     @property
     def language(self) -> str:
         """The locale's language as Babel names it: ``nb`` for ``nb_NO``, ``fi`` for ``fi_FI``."""
-        return _babel_locale(self.locale).language
+        return _language_of(self.locale)
 
     def speaks(self, language: str) -> bool:
         """Whether text written in ``language`` needs no translation for this language."""

@@ -199,7 +199,7 @@ def _lint_line(line: str, lineno: int, shown: str) -> list[Problem]:
 
 # --- mkdocs.yml must not declare what site_config/digest.yaml declares ------------------
 
-class _InspectLoader(yaml.SafeLoader):
+class _InspectLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Reads mkdocs.yml for inspection only: its ``!!python/…`` and ``!ENV`` tags become None."""
 
 

@@ -321,14 +321,14 @@ def _no_figures(dataset: Dataset, arg: str | None) -> str | None:
 
 
 def _no_chart(dataset: Dataset, arg: str | None) -> str | None:
-    if arg in chart_ids(dataset):
-        return None
-    charted = ", ".join(unit_id for unit_id, unit in dataset.units.items() if unit.charted)
+    charted = [unit_id for unit_id, unit in dataset.units.items() if unit.charted]
     if arg == "headline":
+        if any(s.headline and s.unit in charted for s in dataset.statistics.values()):
+            return None
         return ("nothing to draw: no headline figure (`headline: true`) is in a charted unit "
-                f"({charted}); remove `[[chart headline]]` or mark a figure as a headline")
-    if arg in dataset.topics:
-        return (f"nothing to draw: topic {arg!r} has no figure in a charted unit ({charted}); "
+                f"({', '.join(charted)}); remove `[[chart headline]]` or mark a figure as a headline")
+    if arg in dataset.topics and not any(s.unit in charted for s in dataset.statistics_of(arg)):
+        return (f"nothing to draw: topic {arg!r} has no figure in a charted unit ({', '.join(charted)}); "
                 f"remove `[[chart {arg}]]`, its figures are listed by `[[figures {arg}]]`")
     return None
 
