@@ -217,3 +217,10 @@ def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path):
             html = (base / "topics" / topic.id / "index.html").read_text(encoding="utf-8")
             assert re.search(rf'charts/{topic.id}-[0-9a-f]{{8}}\.svg', html), (base, topic.id)
     assert not (site / "topics" / "example-topic").exists()
+
+
+def test_a_page_for_a_topic_that_does_not_exist_is_an_error(tmp_path: Path):
+    root = copy_fixture(tmp_path / "digest")
+    (root / "content" / DEFAULT / "topics" / "sleep.md").rename(root / "content" / DEFAULT / "topics" / "slep.md")
+    assert _problems(root) == [f"content/{DEFAULT}/topics/slep.md: error: id=slep: no topic 'slep' in "
+                               "stats/topics.yaml; rename the page or add the topic"]

@@ -104,6 +104,10 @@ def lint_pages(root: Path, dataset: Dataset, config: DigestConfig) -> list[Probl
     problems += [Problem(f"content/{path.relative_to(content).as_posix()}", None, None, None,
                          "pages belong in a language folder, content/<lang>/")
                  for path in sorted(content.glob("*.md"))]
+    problems += [Problem(f"content/{path.relative_to(content).as_posix()}", None, path.stem, None,
+                         f"no topic {path.stem!r} in stats/topics.yaml; rename the page or add the topic")
+                 for code in config.codes for path in sorted((content / code / "topics").glob("*.md"))
+                 if path.stem not in dataset.topics]
     for path in sorted(content.rglob("*.md")):
         problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset)
     return problems
