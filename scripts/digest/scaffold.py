@@ -26,7 +26,7 @@ from .problems import InputError, Problem
 TEMPLATES = "templates/new"
 # Fonts the engine ships, for the scripts the default chart font (DejaVu Sans) lacks.
 _BUNDLED_FONTS = {"ko": "NanumGothic"}
-_RENAMED = {"gitignore": ".gitignore"}  # dot files are easy to lose in package data
+_RENAMED = {"gitignore": ".gitignore", "github/": ".github/"}  # dot files are easy to lose in package data
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def create_digest(target: Path, languages_spec: str, source_language: str | None
             targets = ([(relative.replace("content/", f"content/{lang.code}/", 1), lang) for lang in languages]
                        if relative.startswith("content/") else [(relative, languages[0])])
             for name, lang in targets:
-                out = _RENAMED.get(name, name).removesuffix(".j2")
+                out = _dotted(name).removesuffix(".j2")
                 body = env.from_string(text).render(context, lang=lang) if name.endswith(".j2") else text
                 destination = target / out
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +127,14 @@ def engine_requirement() -> str:
         if vcs and info.get("url", "").startswith(("https://", "git+")):
             return f"cs-digest @ git+{info['url'].removeprefix('git+')}@{vcs.get('commit_id', '')}".rstrip("@")
     return f"cs-digest=={dist.version}"
+
+
+def _dotted(name: str) -> str:
+    """The file's name in the new digest: templates keep dot files and folders under plain names."""
+    for plain, dotted in _RENAMED.items():
+        if name == plain or (plain.endswith("/") and name.startswith(plain)):
+            return dotted + name[len(plain):]
+    return name
 
 
 def _yaml_scalar(value: object) -> str:
