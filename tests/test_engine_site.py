@@ -224,3 +224,38 @@ def test_a_page_for_a_topic_that_does_not_exist_is_an_error(tmp_path: Path):
     (root / "content" / DEFAULT / "topics" / "sleep.md").rename(root / "content" / DEFAULT / "topics" / "slep.md")
     assert _problems(root) == [f"content/{DEFAULT}/topics/slep.md: error: id=slep: no topic 'slep' in "
                                "stats/topics.yaml; rename the page or add the topic"]
+
+
+# --- every shortcode, on the fixture, in both its languages ------------------------------------
+
+@pytest.fixture(scope="module")
+def fixture_inputs(tmp_path_factory: pytest.TempPathFactory):
+    from digest.lint import validate
+
+    root = copy_fixture(tmp_path_factory.mktemp("fixture-inputs") / "digest")
+    return validate(root, root / ".cache")
+
+
+def _usage(shortcode) -> str:  # noqa: ANN001
+    from digest.shortcodes import Argument
+
+    example = {Argument.STATISTIC: "minutes-to-fall-asleep", Argument.SOURCE: "sleep-survey-2023",
+               Argument.TOPIC: "sleep", Argument.CHART: "sleep", Argument.COUNT: "figures"}
+    arg = example.get(shortcode.argument)
+    return f"[[{shortcode.name} {arg}]]" if arg else f"[[{shortcode.name}]]"
+
+
+@pytest.mark.parametrize("name", sorted(__import__("digest.shortcodes", fromlist=["REGISTRY"]).REGISTRY))
+def test_every_shortcode_renders_on_another_digest(fixture_inputs, name: str):
+    """The registry's shortcodes work on any declared digest: no id, language or word of this one's."""
+    from conftest import make_renderer
+    from digest.shortcodes import REGISTRY, PageContext
+
+    usage = _usage(REGISTRY[name])
+    shown = {}
+    for code in CONFIG.codes:
+        renderer = make_renderer(fixture_inputs, code)
+        html = renderer.to_html(usage, PageContext(code, "topics/sleep.md", f"content/{code}/topics/sleep.md"))
+        assert html.strip() and "[[" not in html, (code, html)
+        shown[code] = html
+    assert MARK not in shown[OTHER], shown[OTHER]  # the source language: complete by definition
