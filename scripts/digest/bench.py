@@ -251,7 +251,7 @@ def synthetic_project(root: Path, target: Path, size: int) -> Path:
     stats = [{"id": f"figure-{i}", "source": f"source-{i % n_sources}", "topic": f"topic-{i % n_topics}",
               "year": 2015 + i % 5, "value": float(i % 97 + 1), "unit": "percent", "population": "adults",
               "sentence": f"{{value}} of adults agree with statement {_words(i)}.", "label": f"Statement {_words(i)}",
-              "quote": "unknown"} for i in range(size)]
+              "quote": "unknown", "headline": i < 5} for i in range(size)]
     for name, records in (("topics", topics), ("sources", sources), ("statistics", stats)):
         (stats_dir / f"{name}.yaml").write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
     config = load_config(project)
