@@ -13,11 +13,11 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "scripts" / "digest"
 # The stages, in pipeline order: each may import only those before it.
-ORDER = ["problems", "guard", "cache", "allowlist", "model", "config", "messages", "load", "translate", "catalogs", "format", "chart", "export",
-         "cite",
-         "shortcodes", "lint", "render", "pipeline", "site"]
+ORDER = ["problems", "guard", "cache", "allowlist", "model", "units", "config", "messages", "load", "quotes",
+         "translate", "catalogs", "format", "chart", "export", "cite", "shortcodes", "lint", "render", "pages",
+         "pipeline", "site"]
 # Tools around the pipeline: they may import any stage, and no stage imports them.
-TOOLS = {"cli", "bench", "schema"}
+TOOLS = {"cli", "bench", "schema", "scaffold"}
 
 
 def module_name(path: Path) -> str:

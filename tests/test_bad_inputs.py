@@ -324,10 +324,10 @@ field_case("source-sample-size-many", "sources", {"sample_size": "many"}, "got '
 field_case("source-year-published-question-mark", "sources", {"year_published": '"2015?"'}, "got '2015?'")
 field_case("source-accessed-not-a-date", "sources", {}, "expected a date written YYYY-MM-DD",
            extra=[("accessed", "last week")])
-field_case("stat-percent-120", "statistics", {"value": "120"}, "a percent must lie between 0 and 100",
-           line=None, field=None)
-field_case("stat-percent-negative", "statistics", {"value": "-5"}, "a percent must lie between 0 and 100",
-           line=None, field=None)
+field_case("stat-percent-120", "statistics", {"value": "120"},
+           "a value in unit `percent` must lie between 0 and 100 (got 120)", line=None, field="value")
+field_case("stat-percent-negative", "statistics", {"value": "-5"},
+           "a value in unit `percent` must lie between 0 and 100 (got -5)", line=None, field="value")
 
 
 @case("stat-value-infinite")
@@ -355,7 +355,7 @@ field_case("stat-range-only-low", "statistics", {"value": None}, "a range needs 
            line=None, field=None, extra=[("low", "10")])
 field_case("stat-value-and-range", "statistics", {}, "not both", line=None, field=None,
            extra=[("low", "10"), ("high", "20")])
-field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'")
+field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'", line=None)
 field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'",
            line=None)
 field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'",
@@ -384,7 +384,7 @@ field_case("source-year-in-future", "sources", {"year_published": "2999"}, "expe
 field_case("stat-year-after-source-published", "statistics", {"year": "2016"},
            "year 2016 is after the source was published (2015)", line=None)
 field_case("stat-currency-without-code", "statistics", {"unit": "currency"}, "needs a `currency` code",
-           line=None, field=None)
+           line=None, field="currency")
 field_case("stat-currency-code-lowercase", "statistics", {"unit": "currency"}, "has characters that are not allowed",
            line="currency", field="currency", extra=[("currency", "usd")])
 field_case("stat-sentence-without-placeholder", "statistics", {"sentence": "Testers agree."},
@@ -584,7 +584,7 @@ def _(t: Template, root: Path) -> Expect:
 def _(t: Template, root: Path) -> Expect:
     path = root / CONFIG
     path.write_text(path.read_text(encoding="utf-8") + "\nold_data_afer_years: 5\n", encoding="utf-8")
-    return [CONFIG, "field=old_data_afer_years", "Extra inputs are not permitted"]
+    return [CONFIG, "field=old_data_afer_years", "unknown option"]
 
 
 @case("config-language-code-invalid")
@@ -640,6 +640,21 @@ def _(t: Template, root: Path) -> Expect:
     text = re.sub(r"(?m)^old_data_after_years:.*$", "old_data_after_years: -1", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     return [CONFIG, "field=old_data_after_years"]
+
+
+@case("mkdocs-yml-declares-a-language")
+def _(t: Template, root: Path) -> Expect:
+    # A second declaration of the languages is how a site once lost one silently.
+    edit(root, "mkdocs.yml", "  - search\n", "  - search\n  - i18n:\n      docs_structure: folder\n      languages:\n"
+         "        - {locale: sv, default: true, name: Svenska}\n")
+    return ["mkdocs.yml", "field=plugins.i18n", "remove `i18n`"]
+
+
+@case("mkdocs-yml-declares-a-nav")
+def _(t: Template, root: Path) -> Expect:
+    path = root / "mkdocs.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nnav:\n  - index.md\n", encoding="utf-8")
+    return ["mkdocs.yml", "field=nav", "remove `nav`"]
 
 
 # --- the checks every case must pass ------------------------------------------------------

@@ -31,7 +31,8 @@ def test_bibtex_escape_keeps_braces_balanced_for_hostile_text():
 def test_figure_citation_with_a_known_address():
     stat = DATASET.statistics["microsoft-2018-important-for-loyalty"]
     url = "https://owner.github.io/digest/topics/loyalty-switching/#" + stat.id
-    cite = cite_figure(stat, DATASET, ENGLISH, url, relative=False, accessed=date(2026, 1, 2))
+    cite = cite_figure(stat, DATASET, ENGLISH, url, relative=False, accessed=date(2026, 1, 2),
+                       digest=CONFIG.dataset.name)
     assert "What surveys say about customer service" in cite.text and url in cite.text and "Microsoft" in cite.text
     assert "relative" not in cite.text
     item = json.loads(cite.csl_json)[0]
@@ -42,7 +43,7 @@ def test_figure_citation_with_a_known_address():
 def test_source_citation_names_the_intermediary_article():
     source = DATASET.sources["amex-2011-barometer"]
     cite = cite_source(source, DATASET, ENGLISH, "../sources/#source-amex-2011-barometer", relative=True,
-                       accessed=date(2026, 1, 2))
+                       accessed=date(2026, 1, 2), digest=CONFIG.dataset.name)
     articles = [DATASET.articles[a].title for a in source.via]
     assert all(title in cite.text for title in articles) and "Global Customer Service Barometer" in cite.text
     assert "the site's address was not known" in cite.text

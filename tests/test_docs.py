@@ -7,7 +7,7 @@ import re
 
 from conftest import ROOT
 from digest.cli import COMMANDS
-from digest.config import DigestConfig, Language
+from digest.config import DatasetInfo, DigestConfig, Language, Licence, QuotesPolicy
 from digest.model import RECORD_TYPES
 from digest.shortcodes import REGISTRY, contributing_table
 
@@ -45,10 +45,15 @@ def test_every_plugin_option_has_a_docstring_with_a_yaml_example():
             assert f"{node.targets[0].id}:" in README
 
 
-def test_every_setting_is_described_with_an_example():
-    for model in (DigestConfig, Language):
+def test_every_setting_is_described_with_a_yaml_example():
+    sections = {DigestConfig, Language, Licence, DatasetInfo, QuotesPolicy}
+    nested = {getattr(f.annotation, "__name__", None) for f in DigestConfig.model_fields.values()}
+    assert {"Licence", "DatasetInfo", "QuotesPolicy"} <= nested
+    for model in sections:
         for name, field in model.model_fields.items():
-            assert field.description and "Example" in field.description, name
+            assert field.description and "Example:" in field.description, name
+            example = field.description.split("```yaml\n", 1)[-1].split("```")[0]
+            assert "```yaml" in field.description and example.lstrip().startswith(f"{name}:"), name
 
 
 def test_every_dataset_field_has_guidance():

@@ -93,10 +93,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("injection")
     root = copy_project(base / "project")
     topic = topic_ids(root)[0]
-    add_injected_records(root, topic)
     config = root / "site_config" / "digest.yaml"
-    config.write_text(re.sub(r"(?m)^data_licence:.*$", "data_licence: " + q("</script>" + SCRIPT + " " + JINJA),
-                             config.read_text(encoding="utf-8")), encoding="utf-8")
+    text = re.sub(r"(?m)^licence:\n  name:.*$", "licence:\n  name: " + q("</script>" + SCRIPT + " " + JINJA),
+                  config.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^dataset:\n  name:.*$", "dataset:\n  name: " + q("</script>" + SCRIPT + " " + JINJA), text)
+    config.write_text(text, encoding="utf-8")
+    assert run_cli(root, "i18n", "update").returncode == 0  # the dataset's name is a catalog string
+    add_injected_records(root, topic)  # after the update: their translations are added below, by hand
     hostile_pages(root, topic)
     make_valid(root)
     add_injected_translations(root)
@@ -194,7 +197,7 @@ def test_hostile_text_in_alt_and_title_attributes_stays_text(hostile: dict) -> N
 
 
 def test_json_ld_cannot_end_its_script_element(hostile: dict) -> None:
-    """The licence (from the config) is in the JSON-LD; "</script>" in it must not close the element."""
+    """The dataset's name (from the config) is in the JSON-LD; "</script>" in it must not close the element."""
     seen = 0
     for path in html_files(hostile["site"]):
         doc = parse(path)
@@ -202,7 +205,7 @@ def test_json_ld_cannot_end_its_script_element(hostile: dict) -> None:
             if el.attrib.get("type") == "application/ld+json":
                 data = json.loads(el.text or "")
                 seen += 1
-                assert data["license"] == "</script>" + SCRIPT + " " + JINJA
+                assert data["name"] == "</script>" + SCRIPT + " " + JINJA  # untranslated: shown as written
     assert seen >= 4, "no JSON-LD found: is [[downloads]] on the hostile topic page?"
 
 

@@ -58,7 +58,7 @@ def check_stat(r, html):  # noqa: ANN001
     stat = r.dataset.statistics["amex-2011-small-business-better"]
     tags = Tags(html)
     assert tags.all("span", **{"class": "digest-stat"})
-    assert value_text(stat, r.translator).value in "".join(tags.text)
+    assert value_text(stat, r.translator, r.dataset.units).value in "".join(tags.text)
     assert tags.all("a", href=f"../{stat.topic}/#{stat.id}")
     assert tags.all("a", href=f"../../sources/#source-{stat.source}")
     assert str(stat.year) in "".join(tags.text)
@@ -67,7 +67,7 @@ def check_stat(r, html):  # noqa: ANN001
 def check_sentence(r, html):  # noqa: ANN001
     stat = r.dataset.statistics["amex-2011-small-business-better"]
     before = r.translator.text(stat.sentence).value.partition("{value}")[0]
-    assert before.strip() in html and value_text(stat, r.translator).value in html
+    assert before.strip() in html and value_text(stat, r.translator, r.dataset.units).value in html
 
 
 def check_source(r, html):  # noqa: ANN001
@@ -89,7 +89,12 @@ def check_updated(r, html):  # noqa: ANN001
 
 
 def check_licence(r, html):  # noqa: ANN001
-    assert f"<p>{r.config.data_licence}</p>" == html
+    licence = r.config.licence
+    assert f'<p><a href="{licence.url}" rel="license">{licence.name}</a></p>' == html
+
+
+def check_title(r, html):  # noqa: ANN001
+    assert html == f"<p>{r.translator.text(r.dataset.topics['word-of-mouth'].title).value}</p>"
 
 
 def check_headlines(r, html):  # noqa: ANN001
@@ -152,6 +157,7 @@ EXAMPLES = {
     "count": ("[[count figures]]", check_count),
     "updated": ("[[updated]]", check_updated),
     "licence": ("[[licence]]", check_licence),
+    "title": ("[[title word-of-mouth]]", check_title),
     "headlines": ("[[headlines]]", check_headlines),
     "topics": ("[[topics]]", check_topics),
     "figures": ("[[figures word-of-mouth]]", check_figures),

@@ -74,7 +74,8 @@ def pages(built_site: Path) -> dict[Path, Page]:
 
 
 def test_every_page_exists_in_every_language(built_site: Path):
-    wanted = {"" if p == "index.md" else p[:-3] + "/" for p in expected_pages(DATASET)}
+    declared = expected_pages(CONFIG) + [f"topics/{t.id}.md" for t in DATASET.topics_in_order]
+    wanted = {"" if p == "index.md" else p[:-3] + "/" for p in declared}
     for lang in LANGS:
         root = lang_root(built_site, lang)
         have = {str(p.parent.relative_to(root)) + "/" if p.parent != root else "" for p in page_paths(built_site, lang)}
@@ -155,7 +156,7 @@ def test_every_referenced_figure_is_formatted_for_its_locale_and_sourced(built_s
                 if name not in ("stat", "sentence"):
                     continue
                 stat = DATASET.statistics[stat_id]
-                shown = value_text(stat, translators[lang]).value
+                shown = value_text(stat, translators[lang], DATASET.units).value
                 assert shown in pages[html_path].body_text, (lang, rel, stat_id, shown)
                 anchor = f"source-{stat.source}"
                 sources_page = lang_root(built_site, lang) / "sources" / "index.html"
@@ -207,7 +208,7 @@ def test_chart_tables_show_the_dataset_values(built_site: Path):
         html = (lang_root(built_site, lang) / "topics" / "loyalty-switching" / "index.html").read_text(encoding="utf-8")
         table = re.search(r'<figure class="digest-chart".*?<tbody>(.*?)</tbody>', html, flags=re.S).group(1)
         rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>", table)
-        shown = {value_text(s, translators[lang]).value for s in DATASET.statistics_of("loyalty-switching")}
+        shown = {value_text(s, translators[lang], DATASET.units).value for s in DATASET.statistics_of("loyalty-switching")}
         assert rows and {v.replace("&#37;", "%") for _, v in rows} == shown
 
 

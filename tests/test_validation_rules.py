@@ -60,10 +60,16 @@ MEASURES = """\
 """
 
 
-def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE, measures: str = MEASURES) -> Path:
+UNITS = ("'percent', 'people', 'multiplier', 'percentage_points', 'count', 'currency', 'seconds', 'minutes', 'hours', 'days', 'weeks', 'months' or 'years'")
+
+
+def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE, measures: str = MEASURES,
+          units: str | None = None) -> Path:
     stats = tmp_path / "stats"
-    stats.mkdir()
+    stats.mkdir(parents=True)
     (stats / "measures.yaml").write_text(measures, encoding="utf-8")
+    if units is not None:
+        (stats / "units.yaml").write_text(units, encoding="utf-8")
     (stats / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
     (stats / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     (stats / "sources.yaml").write_text(sources, encoding="utf-8")
@@ -106,7 +112,7 @@ def test_value_not_a_number(tmp_path: Path):
 
 def test_percent_outside_0_to_100(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("value: 50", "value: 150")) == [
-        "stats/statistics.yaml:1: error: id=stat-a: a percent must lie between 0 and 100"]
+        "stats/statistics.yaml:1: error: id=stat-a field=value: a value in unit `percent` must lie between 0 and 100 (got 150)"]
 
 
 def test_range_with_low_above_high(tmp_path: Path):
@@ -133,8 +139,8 @@ def test_non_http_url(tmp_path: Path, url: str):
 
 def test_unknown_unit(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: procent")) == [
-        "stats/statistics.yaml:6: error: id=stat-a field=unit: expected 'percent', 'percentage_points', "
-        "'multiplier', 'people', 'count' or 'currency' (got 'procent')"]
+        "stats/statistics.yaml:1: error: id=stat-a field=unit: expected " + UNITS + " (got 'procent'); "
+        "a new unit goes in stats/units.yaml"]
 
 
 def test_unknown_topic(tmp_path: Path):
@@ -155,8 +161,6 @@ def test_several_mistakes_give_one_message_each(tmp_path: Path):
     found = messages(tmp_path, statistics=bad)
     assert found == [
         "stats/statistics.yaml:5: error: id=stat-a field=value: expected a plain number such as 81 or 54.4 (got 'fifty')",
-        "stats/statistics.yaml:6: error: id=stat-a field=unit: expected 'percent', 'percentage_points', 'multiplier', "
-        "'people', 'count' or 'currency' (got 'percnt')",
         "stats/statistics.yaml:13: error: id=Stat B field=id: expected an id of lowercase letters, digits and hyphens (got 'Stat B')",
         "stats/statistics.yaml:16: error: id=Stat B field=year: expected a whole number (got 'soon')",
         "stats/statistics.yaml:16: error: id=Stat B field=year: expected 'unknown' (got 'soon')",
@@ -252,3 +256,58 @@ def test_primary_note_needs_the_primary_value_it_names(tmp_path: Path):
     other = tmp_path / "other"
     other.mkdir()
     assert messages(other, statistics=STAT + primary.replace("  primary:\n", "  primary:\n    value: 51\n")) == []
+
+
+# --- units are data --------------------------------------------------------------------
+
+COURSES = """\
+- id: courses
+  description: A number of training courses.
+  format: plural
+  forms: ["{n} course", "{n} courses"]
+  min: 0
+  chart: {axis: Courses taken}
+"""
+
+
+def test_a_digest_adds_a_unit_without_code(tmp_path: Path):
+    dataset, problems = check_dataset(write(tmp_path, statistics=STAT.replace("unit: percent", "unit: courses"),
+                                            units=COURSES))
+    assert problems == [] and dataset is not None
+    assert dataset.units["courses"].forms == ("{n} course", "{n} courses")
+    assert list(dataset.units)[-1] == "courses"  # after the engine's: its chart panel comes last
+
+
+def test_time_units_exist_without_a_units_file(tmp_path: Path):
+    for unit in ("seconds", "minutes", "hours", "days", "weeks", "months", "years"):
+        assert messages(tmp_path / unit, statistics=STAT.replace("unit: percent", f"unit: {unit}")) == []
+
+
+def test_a_digest_cannot_redefine_an_engine_unit(tmp_path: Path):
+    redefined = COURSES.replace("id: courses", "id: percent")
+    assert messages(tmp_path, units=redefined) == [
+        "stats/units.yaml:1: error: id=percent field=id: unit 'percent' is already defined by the engine; choose another id"]
+
+
+def test_a_bad_unit_definition_names_its_line_and_field(tmp_path: Path):
+    assert messages(tmp_path, units=COURSES.replace("format: plural", "format: plural\n  cldr: duration-minute")) == [
+        "stats/units.yaml:1: error: id=courses: `cldr` is required with `format: unit` and allowed only there"]
+    assert messages(tmp_path / "b", units=COURSES.replace('"{n} courses"', '"courses"')) == [
+        "stats/units.yaml:4: error: id=courses field=forms: each form needs exactly one `{n}` placeholder and no other braces"]
+    cldr = "- id: furlongs\n  description: x\n  format: unit\n  cldr: length-furlongx\n"
+    assert messages(tmp_path / "c", units=cldr) == [
+        "stats/units.yaml:1: error: id=furlongs: CLDR has no unit 'length-furlongx'; see babel.units, e.g. `duration-minute`"]
+
+
+def test_bounds_come_from_the_unit(tmp_path: Path):
+    assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: minutes").replace("value: 50", "value: -3")) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=value: a value in unit `minutes` must be at least 0 (got -3)"]
+    assert messages(tmp_path / "b", statistics=STAT.replace("unit: percent", "unit: percentage_points")
+                    .replace("value: 50", "value: -3")) == []
+
+
+def test_currency_rules_follow_the_units_format(tmp_path: Path):
+    assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: currency")) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=currency: unit `currency` needs a `currency` code such as `USD`"]
+    assert messages(tmp_path / "b", statistics=STAT.replace("unit: percent", "unit: count\n  currency: USD")) == [
+        "stats/statistics.yaml:1: error: id=stat-a field=currency: `currency` is only allowed with a currency unit such as `currency`"]

@@ -364,10 +364,15 @@ def single_chart_time(specs: list, sample: int = 5) -> float:
     return statistics.median(times)
 
 
-def _page_weights(site: Path) -> dict:
+def _page_weights(site: Path, project: Path) -> dict:
     """Bytes a reader downloads per page type (HTML, images, CSS, JS; search index apart)."""
+    from .config import load_config
+    from .load import load_dataset
+
+    config = load_config(project)
+    first_topic = load_dataset(project / "stats", config.quotes.required).topics_in_order[0].id
     weights = {}
-    pages = {"home": site / "index.html", "topic": site / "topics" / "loyalty-switching" / "index.html",
+    pages = {"home": site / "index.html", "topic": site / "topics" / first_topic / "index.html",
              "sources": site / "sources" / "index.html", "about": site / "about" / "index.html"}
     for name, page in pages.items():
         if not page.exists():
@@ -380,10 +385,10 @@ def _page_weights(site: Path) -> dict:
             if path.exists() and "search_index" not in path.name:
                 total += path.stat().st_size
         weights[name + "_kb"] = round(total / 1024, 1)
-    for lang_dir in [site] + [site / code for code in ("da", "no", "ko")]:
-        index = lang_dir / "search" / "search_index.json"
+    for code in config.codes:
+        index = (site if code == config.default.code else site / code) / "search" / "search_index.json"
         if index.exists():
-            weights[f"search_index_{lang_dir.name if lang_dir != site else 'sv'}_kb"] = round(index.stat().st_size / 1024, 1)
+            weights[f"search_index_{code}_kb"] = round(index.stat().st_size / 1024, 1)
     return weights
 
 
@@ -550,38 +555,36 @@ def synthetic_project(root: Path, target: Path, size: int) -> Path:
     stats = [{"id": f"figure-{i}", "source": f"source-{i % n_sources}", "topic": f"topic-{i % n_topics}",
               "year": 2015 + i % 5, "value": float(i % 97 + 1), "unit": "percent", "population": "adults",
               "sentence": f"{{value}} of adults agree with statement {_words(i)}.", "label": f"Statement {_words(i)}",
-              "quote": "unknown", "measure": "share-of-respondents", "question": f"statement-{i}"} for i in range(size)]
+              "quote": "unknown", "measure": "share-of-respondents", "question": f"statement-{i}",
+              "headline": i < 5} for i in range(size)]
     for name, records in (("topics", topics), ("sources", sources), ("statistics", stats)):
         (stats_dir / f"{name}.yaml").write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
     config = load_config(project)
-    template = build_template(load_dataset(stats_dir))
+    template = build_template(load_dataset(stats_dir, config.quotes.required), config)
     for lang in config.languages:
-        _synthetic_pages(project / "content" / lang.code, topics)
-        catalog = Catalog(locale="nb" if lang.code == "no" else lang.code, domain="digest")
-        for message in template:
+        _synthetic_pages(project / "content" / lang.code, topics, config.hand_written_pages())
+        catalog = Catalog(locale=lang.language, domain="digest")
+        for message in template.needed_by(lang):
             if message.id:
                 text = message.id if isinstance(message.id, str) else message.id
                 catalog.add(text, string=text if isinstance(text, str) else (text[0], text[1]))
         with catalog_path(project, lang.code).open("wb") as handle:
             write_po(handle, catalog, width=0)
-    mkdocs = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = "nav:\n  - index.md\n  - Topics:\n" + "".join(f"      - topics/{t['id']}.md\n" for t in topics) + \
-          "  - good-and-bad-service.md\n  - sources.md\n  - about.md\n"
-    mkdocs = re.sub(r"\nnav:\n(  .*\n)+", "\n" + nav, mkdocs)
-    (project / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
     return project
 
 
-def _synthetic_pages(folder: Path, topics: list[dict]) -> None:
+def _synthetic_pages(folder: Path, topics: list[dict], pages: list[str]) -> None:
+    """Hand-written topic pages (as a digest would have) and the declared pages with little prose."""
     shutil.rmtree(folder / "topics", ignore_errors=True)
     (folder / "topics").mkdir(parents=True)
     for topic in topics:
         (folder / "topics" / f"{topic['id']}.md").write_text(
             f"# {topic['title']}\n\n[[chart {topic['id']}]]\n\n[[figures {topic['id']}]]\n", encoding="utf-8")
-    (folder / "index.md").write_text("# Home\n\n[[headlines]]\n\n[[topics]]\n", encoding="utf-8")
-    (folder / "good-and-bad-service.md").write_text("# Service\n\nText.\n", encoding="utf-8")
-    (folder / "sources.md").write_text("# Sources\n\n[[sources]]\n", encoding="utf-8")
-    (folder / "about.md").write_text("# About\n\n[[downloads]]\n\n[[status]]\n", encoding="utf-8")
+    special = {"index.md": "# Home\n\n[[headlines]]\n\n[[topics]]\n", "sources.md": "# Sources\n\n[[sources]]\n",
+               "about.md": "# About\n\n[[downloads]]\n\n[[status]]\n"}
+    for page in pages:
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        (folder / page).write_text(special.get(page, "# Page\n\nText.\n"), encoding="utf-8")
 
 
 def _words(n: int) -> str:

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -35,8 +35,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .cache import read_entry, write_entry
-from .config import DigestConfig, Language
-from .load import Dataset
+from .config import INTERFACE_LANGUAGE, DigestConfig, Language
+from .load import Dataset, engine_units
 from .problems import InputError, Problem
 from .translate import Translator
 
@@ -107,33 +107,107 @@ def _code_messages() -> tuple[tuple[str | tuple[str, str], str, int], ...]:
         str(package), method_map=[("**.py", "python")], keywords=keywords))
 
 
-def build_template(dataset: Dataset) -> Catalog:
-    """Every string a reader may see, from the code and the dataset: what each catalog must translate."""
-    template = Catalog(domain=DOMAIN, project="customer-service-digest", creation_date=_FIXED_DATE,
+def config_messages(config: DigestConfig) -> Iterator[tuple[str, str]]:
+    """(message id, comment) for the declaration's texts a reader sees: the dataset's name and description."""
+    yield config.dataset.name, "site_config/digest.yaml: dataset.name"
+    yield config.dataset.description, "site_config/digest.yaml: dataset.description"
+
+
+def unit_messages(dataset: Dataset) -> Iterator[tuple[str | tuple[str, str], str, bool]]:
+    """(message id, comment, from the engine?) for every unit's words: plural forms and axis labels."""
+    engine = set(engine_units())
+    for unit in dataset.units.values():
+        where = "units.yaml" if unit.id in engine else "stats/units.yaml"
+        if unit.forms:
+            yield unit.forms, f"{where}: unit {unit.id}: singular and plural; keep {{n}}", unit.id in engine
+        if unit.chart and unit.chart.axis:
+            yield unit.chart.axis, f"{where}: unit {unit.id}: chart axis label", unit.id in engine
+
+
+@dataclass(frozen=True)
+class Template:
+    """Every string a reader may see, and the language each is written in.
+
+    The code's strings (``N_``) and the engine's unit words are English; the dataset's
+    and the declaration's are in the digest's ``source_language``. A language needs a
+    translation only of what is not written in it.
+    """
+
+    catalog: Catalog
+    origins: Mapping[object, frozenset[str]]
+
+    def needed_by(self, lang: Language) -> Catalog:
+        """The messages ``lang`` must translate (none, for a language that speaks every origin)."""
+        needed = Catalog(domain=DOMAIN, project=self.catalog.project, creation_date=_FIXED_DATE,
+                         revision_date=_FIXED_DATE, fuzzy=False)
+        for message in self.catalog:
+            if message.id and not any(lang.speaks(origin) for origin in self.origins[_key(message.id)]):
+                needed[message.id] = message
+        return needed
+
+    def native_to(self, lang: Language) -> frozenset[str]:
+        """Message ids (singulars of plurals) shown as written in ``lang``, with no mark."""
+        return frozenset(_singular(m.id) for m in self.catalog if m.id and
+                         any(lang.speaks(origin) for origin in self.origins[_key(m.id)]))
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.catalog)
+
+    def get(self, message_id: object) -> Message | None:
+        return self.catalog.get(message_id)
+
+
+def _key(message_id: object) -> object:
+    return message_id if isinstance(message_id, str) else tuple(message_id)  # type: ignore[arg-type]
+
+
+def _singular(message_id: object) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]  # type: ignore[index]
+
+
+def build_template(dataset: Dataset, config: DigestConfig) -> Template:
+    """Every string a reader may see, from the code, the units, the declaration and the dataset."""
+    template = Catalog(domain=DOMAIN, project=config.project, creation_date=_FIXED_DATE,
                        revision_date=_FIXED_DATE, fuzzy=False)
-    for message, filename, lineno in code_messages():
-        template.add(message, locations=[(f"scripts/digest/{filename}", lineno)])
-    for message_id, comment in dataset_messages(dataset):
+    origins: dict[object, set[str]] = {}
+
+    def add(message_id: str | tuple[str, str], origin: str, comment: str | None = None,
+            location: tuple[str, int] | None = None) -> None:
         existing = template.get(message_id)
-        if existing is not None:
+        if existing is None:
+            template.add(message_id, locations=[location] if location else [],
+                         auto_comments=[comment] if comment else [])
+        elif comment:
             existing.auto_comments.append(comment)
-        else:
-            template.add(message_id, auto_comments=[comment])
+        origins.setdefault(_key(message_id), set()).add(origin)
+
+    for message, filename, lineno in code_messages():
+        add(message, INTERFACE_LANGUAGE, location=(f"scripts/digest/{filename}", lineno))
+    for message, comment, from_engine in unit_messages(dataset):
+        add(message, INTERFACE_LANGUAGE if from_engine else config.source_language, comment)
+    for message, comment in config_messages(config):
+        add(message, config.source_language, comment)
+    for message, comment in dataset_messages(dataset):
+        add(message, config.source_language, comment)
     for message in template:
         message.flags.discard("python-format")  # "74 % of" is prose, not a %-format string
-    return template
+    return Template(template, {key: frozenset(value) for key, value in origins.items()})
 
 
 # --- update --------------------------------------------------------------------------
 
 def update_catalogs(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> list[str]:
     """Bring each language's catalog in step with the template; return a line per language."""
-    template = build_template(dataset)
+    template = build_template(dataset, config)
     report = []
     for lang in _selected(config, only):
         path = catalog_path(root, lang.code)
-        catalog = _read(path, lang) if path.exists() else _new_catalog(lang)
-        catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+        needed = template.needed_by(lang)
+        if not len(needed) and not path.exists():
+            report.append(f"{lang.code}: no catalog needed (everything is written in {lang.language})")
+            continue
+        catalog = _read(path, lang) if path.exists() else _new_catalog(lang, config)
+        catalog.update(needed, no_fuzzy_matching=False, update_header_comment=False)
         for message in catalog:
             message.flags.discard("python-format")
         catalog.creation_date = catalog.revision_date = _FIXED_DATE
@@ -147,11 +221,11 @@ def update_catalogs(root: Path, config: DigestConfig, dataset: Dataset, only: It
     return report
 
 
-def _new_catalog(lang: Language) -> Catalog:
-    return Catalog(locale=_babel_locale(lang), domain=DOMAIN, project="customer-service-digest", version="1",
-                   copyright_holder="customer-service-digest contributors", msgid_bugs_address="",
+def _new_catalog(lang: Language, config: DigestConfig) -> Catalog:
+    return Catalog(locale=_babel_locale(lang), domain=DOMAIN, project=config.project, version="1",
+                   copyright_holder=f"{config.project} contributors", msgid_bugs_address="",
                    language_team=f"{lang.name} <{lang.code}>", fuzzy=False,
-                   header_comment=f"# {lang.name} translation of the customer service digest.\n"
+                   header_comment=f"# {lang.name} translation of {config.project}.\n"
                                   "# Edit msgstr lines only; see CONTRIBUTING.md.")
 
 
@@ -165,7 +239,8 @@ def _selected(config: DigestConfig, only: Iterable[str] | None) -> list[Language
 
 
 def _babel_locale(lang: Language) -> str:
-    return lang.locale.split("_")[0] if lang.code != "no" else "nb"
+    """The catalog's language: the locale's language (``nb`` for ``nb_NO``), whose plural rules it uses."""
+    return lang.language
 
 
 _PO_LINE = re.compile(r'^(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"\s*|"(?:[^"\\]|\\.)*"\s*)$')
@@ -283,7 +358,7 @@ def _has_translation(message: Message) -> bool:
 
 # --- check and compile -----------------------------------------------------------
 
-def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalog, list[Problem]]:
+def check_catalog(path: Path, lang: Language, template: Template | Catalog) -> tuple[Catalog, list[Problem]]:
     """Read a catalog and find what would break a page: placeholders and unknown ids."""
     catalog = _read(path, lang)
     shown = f"content/{lang.code}/LC_MESSAGES/{path.name}"
@@ -319,64 +394,42 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
     """Check and compile every catalog (cached by content hash); raise on any problem.
 
     The status of each language is computed while compiling and cached beside the
-    ``.mo``, so a build never parses an unchanged ``.po`` again, and the template
-    (which parses the code) is only made when some catalog must be checked.
+    ``.mo``, so a build never parses an unchanged ``.po`` again; a cache entry that is
+    missing or damaged is compiled again, never used as is.
     """
-    template = _Template(dataset)
-    key_base = template_key(dataset)
+    template = build_template(dataset, config)
     translators, statuses, problems = {}, [], []
     for lang in config.languages:
         path = catalog_path(root, lang.code)
+        native, needed = template.native_to(lang), template.needed_by(lang)
         if not path.exists():
-            translators[lang.code] = Translator(lang, gettext.NullTranslations())
-            statuses.append(_language_status(lang.code, template.get(), Catalog(locale=_babel_locale(lang))))
+            translators[lang.code] = Translator(lang, gettext.NullTranslations(), native=native)
+            statuses.append(_language_status(lang.code, needed, Catalog(locale=_babel_locale(lang))))
             continue
-        key = hashlib.sha256(path.read_bytes() + key_base.encode()).hexdigest()[:20]
+        template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in needed)).encode()).hexdigest()
+        key = hashlib.sha256(path.read_bytes() + template_key.encode()).hexdigest()[:20]
         mo_path = cache_dir / f"{lang.code}-{key}.mo"
         status_path = mo_path.with_suffix(".status.json")
         cached = _cached_catalog(mo_path, status_path)
         if cached is None:  # missing or damaged: compiled again from the .po, never used as is
-            catalog, found = check_catalog(path, lang, template.get())
+            catalog, found = check_catalog(path, lang, template)
             problems += found
             if found:
                 continue
+            for message in list(catalog):  # Babel would compile an untranslated plural as the English forms
+                if message.id and not _has_translation(message):
+                    del catalog[message.id]
             buffer = BytesIO()
             write_mo(buffer, catalog, use_fuzzy=False)
-            status = _language_status(lang.code, template.get(), catalog)
+            status = _language_status(lang.code, needed, catalog)
             write_entry(mo_path, buffer.getvalue())
             write_entry(status_path, json.dumps(asdict(status)).encode("utf-8"))
             cached = gettext.GNUTranslations(BytesIO(buffer.getvalue())), status
-        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem)
+        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem, native=native)
         statuses.append(cached[1])
     if problems:
         raise InputError(problems)
     return translators, StatusReport(statuses)
-
-
-def template_key(dataset: Dataset) -> str:
-    """Changes whenever the template may: with the dataset's strings or the code (where ``N_`` strings live).
-
-    Hashing the code's bytes is a hundred times cheaper than extracting its strings.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    for message, _comment in dataset_messages(dataset):
-        digest.update(message.encode() + b"\0")
-    return digest.hexdigest()
-
-
-class _Template:
-    """The template, made on first use only."""
-
-    def __init__(self, dataset: Dataset):
-        self._dataset = dataset
-        self._template: Catalog | None = None
-
-    def get(self) -> Catalog:
-        if self._template is None:
-            self._template = build_template(self._dataset)
-        return self._template
 
 
 def _cached_catalog(mo_path: Path, status_path: Path) -> tuple[gettext.GNUTranslations, LanguageStatus] | None:

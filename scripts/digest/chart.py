@@ -31,12 +31,12 @@ from typing import Mapping, Sequence
 from .cache import parse_svg, read_entry, write_entry
 from .format import is_old, unknown_or, value_text, year_text
 from .load import Dataset
-from .messages import N_
+from .messages import N_, NOT_TRANSLATED
 from .model import Statistic
-from .translate import Translator
+from .translate import Text, Translator
+from .units import Unit
 
-CHART_CODE_VERSION = "7"  # bump when the drawing code changes, to invalidate the cache
-CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
+CHART_CODE_VERSION = "8"  # bump when the drawing code changes, to invalidate the cache
 PALETTE = {"bar": "#0072B2", "range": "#E69F00", "before": "#999999", "after": "#0072B2", "text": "#222222",
            "grid": "#DDDDDD", "background": "#FFFFFF"}  # Okabe–Ito: distinguishable with colour blindness
 CSS_PX_PER_IN = 96
@@ -75,6 +75,8 @@ class Panel:
     axis_label: str
     rows: tuple[Row, ...]
     measure: str = ""
+    axis_max: float | None = None  # fixed end of the axis (percent: 100), else from the data
+    ticks: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         others = sorted({row.measure for row in self.rows if row.measure and row.measure != self.measure})
@@ -114,7 +116,7 @@ class ChartInfo:
     height: int
     alt: str
     statistics: tuple[str, ...]
-    rows: tuple[tuple[str, str, str, str], ...]  # label, value (with qualifier), year (with old-data mark), producer
+    rows: tuple[tuple[Text, Text, Text, Text], ...]  # label, value (with qualifier), year (with old-data mark), producer
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ def _groups(dataset: Dataset) -> list[tuple[str, str, list[Statistic]]]:
     """(chart id, title, charted figures) of every chart the dataset gives, in page order."""
     groups = [(t.id, t.chart_title, dataset.statistics_of(t.id)) for t in dataset.topics_in_order]
     groups.append(("headline", HEADLINE_TITLE, [s for s in dataset.statistics.values() if s.headline]))
-    charted = [(chart_id, title, [s for s in stats if s.unit in CHARTED_UNITS]) for chart_id, title, stats in groups]
+    charted_units = {unit_id for unit_id, unit in dataset.units.items() if unit.charted}
+    charted = [(chart_id, title, [s for s in stats if s.unit in charted_units]) for chart_id, title, stats in groups]
     return [group for group in charted if group[2]]
 
 
@@ -190,31 +193,48 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
     panels = []
     for measure in dataset.measures.values():
         members = [s for s in stats if s.measure == measure.id]
-        if members:
-            rows = _rows(members, tr, age, _labels(members, dataset, tr))
-            panels.append(Panel(measure.unit, tr.text(measure.axis_label).value, tuple(rows), measure.id))
+        unit = dataset.units.get(measure.unit)
+        if members and unit is not None and unit.chart is not None:
+            rows = _rows(members, tr, dataset.units, age, _labels(members, dataset, tr))
+            panels.append(Panel(unit.id, marked(tr.text(measure.axis_label)), tuple(rows), measure.id,
+                                unit.chart.max, unit.chart.ticks))
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
-        producer = unknown_or(source.producer, tr, translate=False).value
-        year = year_text(source.year_published, tr).value
+        producer = marked(unknown_or(source.producer, tr, translate=False))
+        year = marked(year_text(source.year_published, tr))
         entry = f"{producer} ({year})"
         if entry not in sources:
             sources.append(entry)
-    fonts = ("NanumGothic",) if tr.lang.code == "ko" else ("DejaVu Sans",)
-    return ChartSpec(chart_id, tr.lang.code, tr.text(title).value, tuple(panels),
-                     tr.text(SOURCE_LINE).value.format(sources=", ".join(sources)), fonts, tr.lang.locale)
+    fonts = (tr.lang.font,)
+    title_shown = marked(tr.text(title))
+    source_template = tr.text(SOURCE_LINE)
+    source_line = marked(Text(source_template.value.format(sources=", ".join(sources)), source_template.fallback))
+    untranslated = UNTRANSLATED_MARK in title_shown or UNTRANSLATED_MARK in source_line or any(
+        UNTRANSLATED_MARK in text for panel in panels
+        for text in (panel.axis_label, *(part for row in panel.rows for part in (row.label, *row.shown, *row.years))))
+    if untranslated:  # a chart holds no markup: a star and a footnote mark what is not translated
+        source_line += f"\n{UNTRANSLATED_MARK.strip()} {tr.text(NOT_TRANSLATED).value}"
+    return ChartSpec(chart_id, tr.lang.code, title_shown, tuple(panels), source_line, fonts, tr.lang.locale)
 
 
-def _annotation(stat: Statistic, tr: Translator, age: _Age) -> str:
+UNTRANSLATED_MARK = " *"
+
+
+def marked(text: Text) -> str:
+    """Text for a chart, where no markup can go: an untranslated string ends in a star (see the footnote)."""
+    return text.value + UNTRANSLATED_MARK if text.fallback else text.value
+
+
+def _annotation(stat: Statistic, tr: Translator, units: Mapping[str, Unit], age: _Age) -> str:
     """Value (with qualifier), year, and the old-data mark: what a bar says beside itself."""
     pattern = VALUE_YEAR_OLD if age.is_old(stat) else VALUE_YEAR
-    return tr.text(pattern).value.format(value=value_text(stat, tr).value, year=year_text(stat.year, tr).value)
+    return tr.text(pattern).value.format(value=marked(value_text(stat, tr, units)), year=marked(year_text(stat.year, tr)))
 
 
 def _labels(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> dict[str, str]:
     """Chart labels; two bars with the same words say whose figure each is, so they never read as one series."""
-    labels = {s.id: tr.text(s.label).value for s in stats}
+    labels = {s.id: marked(tr.text(s.label)) for s in stats}
     counts: dict[str, int] = {}
     for label in labels.values():
         counts[label] = counts.get(label, 0) + 1
@@ -227,11 +247,11 @@ def _labels(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> dic
 
 def _note(stat: Statistic, tr: Translator, age: _Age) -> str:
     """The year a bar describes, with the old-data mark: every bar shows how old it is."""
-    year = year_text(stat.year, tr).value
+    year = marked(year_text(stat.year, tr))
     return tr.text(YEAR_OLD_NOTE).value.format(year=year) if age.is_old(stat) else year
 
 
-def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, None),
+def _rows(stats: Sequence[Statistic], tr: Translator, units: Mapping[str, Unit], age: _Age = _Age(None, None),
           labels: Mapping[str, str] | None = None) -> list[Row]:
     """Bars sorted by value; figures of one series become a before/after pair.
 
@@ -246,17 +266,17 @@ def _rows(stats: Sequence[Statistic], tr: Translator, age: _Age = _Age(None, Non
         if len(partners) > 1 and all(s.value is not None for s in partners):
             partners.sort(key=lambda s: (str(s.year)))
             seen.update(s.id for s in partners)
-            rows.append(Row("pair", tr.text(stat.label).value, tuple(s.value for s in partners),  # type: ignore[misc]
-                            tuple(value_text(s, tr).value for s in partners),
-                            tuple(year_text(s.year, tr).value for s in partners),
-                            tuple(_annotation(s, tr, age) for s in partners),
+            rows.append(Row("pair", marked(tr.text(stat.label)), tuple(s.value for s in partners),  # type: ignore[misc]
+                            tuple(marked(value_text(s, tr, units)) for s in partners),
+                            tuple(marked(year_text(s.year, tr)) for s in partners),
+                            tuple(_annotation(s, tr, units, age) for s in partners),
                             tuple(_note(s, tr, age) for s in partners), stat.measure))
             continue
         seen.add(stat.id)
         kind = "range" if stat.is_range else "bar"
-        label = labels[stat.id] if labels else tr.text(stat.label).value
-        rows.append(Row(kind, label, stat.numbers, (value_text(stat, tr).value,),
-                        (year_text(stat.year, tr).value,), (_annotation(stat, tr, age),), (_note(stat, tr, age),),
+        label = labels[stat.id] if labels else marked(tr.text(stat.label))
+        rows.append(Row(kind, label, stat.numbers, (marked(value_text(stat, tr, units)),),
+                        (marked(year_text(stat.year, tr)),), (_annotation(stat, tr, units, age),), (_note(stat, tr, age),),
                         stat.measure))
     rows.sort(key=lambda r: -max(r.numbers))
     return rows
@@ -281,20 +301,25 @@ def alt_text(spec: ChartSpec, translator: Translator) -> str:
         candidates.append(translator.text(ALT_SPAN_NAMED).value.format(
             title=spec.title, high=high.shown[-1], high_label=high.label, low=low.shown[-1], low_label=low.label))
         candidates.append(translator.text(ALT_SPAN).value.format(title=spec.title, high=high.shown[-1], low=low.shown[-1]))
+    if "\n" + UNTRANSLATED_MARK.strip() in spec.source_line:  # the chart's footnote, in words
+        note = f" ({UNTRANSLATED_MARK.strip()} {translator.text(NOT_TRANSLATED).value})"
+        candidates = [c + note for c in candidates]
     fitting = [c for c in candidates if len(c) <= ALT_MAX]
     return fitting[0] if fitting else candidates[-1][: ALT_MAX - 1].rstrip() + "…"
 
 
 def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr: Translator,
-               old_figures: Sequence[str] = ()) -> tuple[tuple[str, str, str, str], ...]:
-    """The chart's numbers as table rows: one per figure it draws, value with qualifier, year with old-data mark."""
+               old_figures: Sequence[str] = ()) -> tuple[tuple[Text, Text, Text, Text], ...]:
+    """The chart's numbers as table rows: one per figure it draws, value with qualifier, year with old-data mark;
+    the page marks untranslated cells."""
     out = []
     for stat in stats:
-        producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False).value
-        year = year_text(stat.year, tr).value
+        producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False)
+        year = year_text(stat.year, tr)
         if stat.id in old_figures:
-            year = tr.text(YEAR_OLD).value.format(year=year)
-        out.append((tr.text(stat.label).value, value_text(stat, tr).value, year, producer))
+            pattern = tr.text(YEAR_OLD)
+            year = Text(pattern.value.format(year=year.value), year.fallback or pattern.fallback)
+        out.append((tr.text(stat.label), value_text(stat, tr, dataset.units), year, producer))
     return tuple(out)
 
 
@@ -337,6 +362,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 _FONTS_READY = False
+BUNDLED_FONTS = {"DejaVu Sans", "NanumGothic"}  # matplotlib's default, and the one _setup_matplotlib registers
 
 
 def _setup_matplotlib() -> None:
@@ -468,7 +494,7 @@ def layout(spec: ChartSpec) -> Layout:
             if any(r.kind != "pair" for r in panel.rows) else 0.0
         bar_left, bar_right = MARGIN_PT, width - MARGIN_PT - widest - 6
         top_value = max(max(r.numbers) for r in panel.rows)
-        limit = 100.0 if panel.unit == "percent" else top_value
+        limit = panel.axis_max if panel.axis_max is not None else top_value
         rows = []
         for row in panel.rows:
             label = tuple(wrap(_label_text(row), inner, FONT_PT["label"]))
@@ -484,17 +510,33 @@ def layout(spec: ChartSpec) -> Layout:
         ticks_y = y
         y += FONT_PT["axis"] * LINE + PANEL_GAP_PT
         panels.append(PanelBox(panel, top, header, tuple(rows), ticks_y, bar_left, bar_right, limit))
-    source = tuple(wrap(spec.source_line, inner, FONT_PT["source"]))
+    source = tuple(line for part in spec.source_line.split("\n") for line in wrap(part, inner, FONT_PT["source"]))
     source_top = y
     y += len(source) * FONT_PT["source"] * LINE + MARGIN_PT
     return Layout(width, y, title, tuple(panels), source, source_top)
 
 
-def _ticks(limit: float, unit: str) -> list[float]:
-    if unit == "percent":
-        return [0, 25, 50, 75, 100]
+def _ticks(limit: float, fixed: tuple[float, ...] | None) -> list[float]:
+    if fixed:
+        return list(fixed)
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10 ** 9) if limit / s <= 4)
     return [i * step for i in range(int(limit // step) + 1)]
+def missing_fonts(families: Sequence[str]) -> list[str]:
+    """The chart fonts a digest declares that this machine cannot draw with (matplotlib would
+    silently fall back to another font, one that may lack the language's script)."""
+    wanted = sorted(set(families) - BUNDLED_FONTS)
+    if not wanted:
+        return []  # matplotlib's own and the engine's fonts are always there: no need to load matplotlib
+    _setup_matplotlib()
+    from matplotlib import font_manager
+
+    missing = []
+    for family in wanted:
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        except ValueError:
+            missing.append(family)
+    return missing
 
 
 def render_spec(spec: ChartSpec) -> bytes:
@@ -524,7 +566,7 @@ def render_spec(spec: ChartSpec) -> bytes:
             return pbox.bar_left + (pbox.bar_right - pbox.bar_left) * value / pbox.limit
 
         first = pbox.rows[0].top
-        for tick in _ticks(pbox.limit, pbox.panel.unit):
+        for tick in _ticks(pbox.limit, pbox.panel.ticks):
             ax.plot([x_of(tick)] * 2, [first, pbox.ticks_y - ROW_GAP_PT / 2], color=PALETTE["grid"], linewidth=0.6, zorder=0)
             ax.text(x_of(tick), pbox.ticks_y, f"{tick:g}", fontsize=FONT_PT["axis"], color=MUTED, va="top",
                     ha="left" if tick == 0 else "center")

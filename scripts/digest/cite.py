@@ -19,13 +19,13 @@ from datetime import date
 
 from babel.dates import format_date
 
-from .format import sentence_text, unknown_or, year_text
+from .export import plain_sentence
+from .format import unknown_or, year_text
 from .load import Dataset
 from .messages import N_
 from .model import UNKNOWN, Source, Statistic
 from .translate import Translator
 
-DIGEST_NAME = N_("What surveys say about customer service")
 FIGURE_CITATION = N_("{digest}: “{figure}” {url} (accessed {accessed}). Source: {source}. Via: {via}.")
 SOURCE_CITATION = N_("{source}. Via: {via}. Listed in {digest}: {url} (accessed {accessed}).")
 QUOTED_TITLE = N_("“{title}”")
@@ -65,16 +65,11 @@ def _url_text(url: str, relative: bool, tr: Translator) -> str:
     return f"{url} ({tr.text(RELATIVE_LINK).value})" if relative else url
 
 
-def figure_sentence(stat: Statistic, tr: Translator) -> str:
-    template, value = sentence_text(stat, tr)
-    return template.value.replace("{value}", value.value)
-
-
-def cite_figure(stat: Statistic, dataset: Dataset, tr: Translator, url: str, relative: bool, accessed: date) -> Citation:
+def cite_figure(stat: Statistic, dataset: Dataset, tr: Translator, url: str, relative: bool, accessed: date,
+                digest: str) -> Citation:
     """How to cite one figure of the digest."""
     source = dataset.sources[stat.source]
-    digest = tr.text(DIGEST_NAME).value
-    figure = figure_sentence(stat, tr)
+    figure = plain_sentence(stat, dataset, tr)
     text = tr.text(FIGURE_CITATION).value.format(
         digest=digest, figure=figure, url=_url_text(url, relative, tr), accessed=_date(accessed, tr),
         source=_source_text(source, tr), via=_via_text(source, dataset, tr))
@@ -83,9 +78,9 @@ def cite_figure(stat: Statistic, dataset: Dataset, tr: Translator, url: str, rel
                     _csl(stat.id, "dataset", figure, source, digest, url, accessed, note, tr))
 
 
-def cite_source(source: Source, dataset: Dataset, tr: Translator, url: str, relative: bool, accessed: date) -> Citation:
+def cite_source(source: Source, dataset: Dataset, tr: Translator, url: str, relative: bool, accessed: date,
+                digest: str) -> Citation:
     """How to cite a survey as the digest lists it."""
-    digest = tr.text(DIGEST_NAME).value
     text = tr.text(SOURCE_CITATION).value.format(
         source=_source_text(source, tr), via=_via_text(source, dataset, tr), digest=digest,
         url=_url_text(url, relative, tr), accessed=_date(accessed, tr))

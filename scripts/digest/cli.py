@@ -18,6 +18,7 @@ from .problems import InputError, OutputError, Problem, errors_only
 CACHE_DIR = ".cache"  # as the plugin's default cache_dir: validate compiles catalogs into the same cache
 
 COMMANDS: dict[str, str] = {
+    "new": "Start a digest of your own: `digest new DIR --languages en,fi` writes a complete minimal digest that builds at once.",
     "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
     "schema": "Write the JSON Schema of the dataset files to stats/schema/ (or --check that it is current).",
     "build": "Build the site into site/ atomically: the old site stays if anything fails.",
@@ -48,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digest", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current folder)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = sub.add_parser("new", help=COMMANDS["new"])
+    new.add_argument("directory", type=Path, help="folder to create (must not exist, or be empty)")
+    new.add_argument("--languages", required=True,
+                     help="comma-separated language codes, first = default; `code:locale` when the folder name is not "
+                          "the Babel locale, e.g. `en,fi` or `no:nb_NO,ko`")
+    new.add_argument("--source-language", default=None,
+                     help="language the dataset's texts are written in (default: the first language's)")
+    new.set_defaults(handler=_new)
 
     validate = sub.add_parser("validate", help=COMMANDS["validate"])
     validate.set_defaults(handler=_validate)
@@ -96,7 +106,16 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{len(errors_only(err.problems))} error(s); fix them and run `digest validate` again.", file=sys.stderr)
         return 1
     _print_problems(inputs.warnings)
-    print(f"OK: {inputs.dataset.summary()}.")
+    print(f"OK: {inputs.summary()}.")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import create_digest, summary
+
+    target = args.directory if args.directory.is_absolute() else Path.cwd() / args.directory
+    written = create_digest(target, args.languages, args.source_language)
+    print(summary(args.directory, written))
     return 0
 
 
@@ -126,7 +145,8 @@ def _i18n(args: argparse.Namespace) -> int:
     from .load import load_dataset
 
     guard_inputs(args.root)  # catalogs are read and rewritten here: never through a link
-    config, dataset = load_config(args.root), load_dataset(args.root / "stats")
+    config = load_config(args.root)
+    dataset = load_dataset(args.root / "stats", config.quotes.required)
     if args.action == "update":
         for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):
             print(line)

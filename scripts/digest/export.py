@@ -51,7 +51,7 @@ def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator, old_
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CHART_CSV_COLUMNS)
     for stat in stats:
-        writer.writerow([stat.id, csv_cell(tr.text(stat.label).value), csv_cell(value_text(stat, tr).value),
+        writer.writerow([stat.id, csv_cell(tr.text(stat.label).value), csv_cell(value_text(stat, tr, dataset.units).value),
                          _raw(stat.value), _raw(stat.low), _raw(stat.high), stat.qualifier or "", stat.unit,
                          stat.measure, csv_cell(tr.text(dataset.measures[stat.measure].axis_label).value),
                          stat.question, stat.year, "yes" if stat.id in old_figures else "no",
@@ -142,10 +142,10 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     def lang_of(text: Text) -> str:
         return ENGLISH if text.fallback else here
 
-    sentences = [sentence_text(s, translator)[0] for s in stats]
-    frame.insert(1, "text", [_sentence(s, dataset, translator) for s in stats])
+    sentences = [sentence_text(s, translator, dataset.units)[0] for s in stats]
+    frame.insert(1, "text", [plain_sentence(s, dataset, translator) for s in stats])
     frame.insert(2, "text_lang", [lang_of(t) for t in sentences])
-    frame.insert(3, "formatted_value", [value_text(s, translator).value for s in stats])
+    frame.insert(3, "formatted_value", [value_text(s, translator, dataset.units).value for s in stats])
     for column in ("population", "sentence", "label"):
         frame.insert(frame.columns.get_loc(column) + 1, f"{column}_lang", ENGLISH)
     labels = [translator.text(s.label) for s in stats]
@@ -161,7 +161,7 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
     frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
     frame["source_url"] = [dataset.sources[s.source].url for s in stats]
     frame["measure_label"] = [translator.text(dataset.measures[s.measure].axis_label).value for s in stats]
-    frame["primary_value_shown"] = [primary_value_text(s, translator).value if s.primary and s.primary.value is not None
+    frame["primary_value_shown"] = [primary_value_text(s, translator, dataset.units).value if s.primary and s.primary.value is not None
                                     else None for s in stats]
     frame["primary_note"] = [_filled(s.primary.note, s, dataset, translator) if s.primary and s.primary.note else None
                              for s in stats]
@@ -202,13 +202,14 @@ def _quote_lang(stat: Statistic, dataset: Dataset) -> str:
 
 def _filled(message: str, stat: Statistic, dataset: Dataset, translator: Translator) -> str:
     """A caveat or note as plain text, placeholders filled, quotations in the language's quotation marks."""
-    return filled_text(translator.text(message), stat.fills, translator, dataset.statistics, stat,
+    return filled_text(translator.text(message), stat.fills, translator, dataset.statistics, dataset.units, stat,
                        _quote_lang(stat, dataset)).value
 
 
-def _sentence(stat: Statistic, dataset: Dataset, translator: Translator) -> str:
-    template, _ = sentence_text(stat, translator)
-    segments = capitalized(fill_segments(template.value, stat.fills, translator, dataset.statistics, stat,
+def plain_sentence(stat: Statistic, dataset: Dataset, translator: Translator) -> str:
+    """A figure's whole sentence as plain text (downloads, citations): value, fills and qualifier in place."""
+    template, _ = sentence_text(stat, translator, dataset.units)
+    segments = capitalized(fill_segments(template.value, stat.fills, translator, dataset.statistics, dataset.units, stat,
                                          _quote_lang(stat, dataset)))
     return plain_text(segments, translator)
 

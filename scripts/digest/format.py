@@ -8,18 +8,20 @@ come from the catalogs so that plural rules are each language's own.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from weakref import WeakKeyDictionary
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Mapping, Union
+from weakref import WeakKeyDictionary
 
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
+from babel.units import format_unit, get_unit_name
 
-from .messages import CURRENCY, PEOPLE, POINTS, QUALIFIED, QUOTED_WORDS, RANGE, TIMES, UNKNOWN_WORD, YEAR_UNKNOWN
+from .messages import CURRENCY, QUALIFIED, QUOTED_WORDS, RANGE, UNKNOWN_WORD, YEAR_UNKNOWN
 from .model import UNKNOWN, Fill, Statistic, fields_in
 from .translate import Text, Translator
+from .units import Unit
 
 
 @lru_cache(maxsize=65536)
@@ -36,24 +38,26 @@ def number(value: float, locale: str) -> str:
 _VALUES: "WeakKeyDictionary[Translator, dict[tuple, Text]]" = WeakKeyDictionary()
 
 
-def value_text(stat: Statistic, translator: Translator) -> Text:
+def value_text(stat: Statistic, translator: Translator, units: Mapping[str, Unit]) -> Text:
     """The figure with its unit and qualifier, e.g. ``mer än 78 %``, ``5–25 gånger``.
 
     Every view (sentence, chart label, alt text, table, download) shows a figure
     through this function, so a qualifier the source gave is never dropped in one of them.
-    Formatted once per figure and language: a figure appears in its sentence, its
+    How the unit is written comes from the unit registry (``units.yaml``), never from the
+    unit's name. Formatted once per figure and language: a figure appears in its sentence, its
     list entry, its chart, the chart's alt text and table, and the downloads.
     """
     memo = _VALUES.setdefault(translator, {})
-    key = (stat.unit, stat.numbers, stat.currency, stat.value, stat.high, stat.qualifier)
+    unit = units[stat.unit]
+    key = (unit, stat.numbers, stat.currency, stat.value, stat.high, stat.qualifier)
     if key not in memo:
-        memo[key] = _value_text(stat, translator)
+        memo[key] = _value_text(stat, translator, unit)
     return memo[key]
 
 
-def _value_text(stat: Statistic, translator: Translator) -> Text:
+def _value_text(stat: Statistic, translator: Translator, unit: Unit) -> Text:
     """What :func:`value_text` memoizes: the bare value, then its qualifier."""
-    return qualified(_bare_value(stat, translator), stat.qualifier, translator)
+    return qualified(_bare_value(stat, translator, unit), stat.qualifier, translator)
 
 
 def qualified(bare: Text, qualifier: str | None, translator: Translator) -> Text:
@@ -64,28 +68,49 @@ def qualified(bare: Text, qualifier: str | None, translator: Translator) -> Text
     return Text(pattern.value.format(value=bare.value), bare.fallback or pattern.fallback)
 
 
-def primary_value_text(stat: Statistic, translator: Translator) -> Text:
+def primary_value_text(stat: Statistic, translator: Translator, units: Mapping[str, Unit]) -> Text:
     """The primary source's own number, formatted like the figure's (same unit)."""
     assert stat.primary is not None and stat.primary.value is not None
     shown = stat.model_copy(update={"value": stat.primary.value, "low": None, "high": None,
                                     "qualifier": stat.primary.qualifier})
-    return value_text(shown, translator)
+    return value_text(shown, translator, units)
 
 
-def _bare_value(stat: Statistic, translator: Translator) -> Text:
+def _bare_value(stat: Statistic, translator: Translator, unit: Unit) -> Text:
     locale = translator.lang.locale
     numbers = [number(n, locale) for n in stat.numbers]
     shown = numbers[0] if len(numbers) == 1 else translator.text(RANGE).value.format(low=numbers[0], high=numbers[1])
     count = stat.numbers[-1]
-    if stat.unit == "percent":
+    if unit.format == "percent":
         return Text(_percent_pattern(locale).replace("100", shown, 1))
-    if stat.unit == "currency":
+    if unit.format == "currency":
         return _currency(stat, translator)
-    forms = {"people": PEOPLE, "multiplier": TIMES, "percentage_points": POINTS}.get(stat.unit)
-    if forms is None:  # count
-        return Text(shown)
-    words = translator.plural(forms, count)
-    return Text(words.value.format(n=shown), words.fallback)
+    if unit.format == "unit":
+        # CLDR picks the plural form from the number; the number it printed is then replaced by
+        # ours (all decimals, or the range).
+        return Text(_cldr_unit(count, unit.cldr or "", locale).replace(format_decimal(count, locale=locale), shown, 1))
+    if unit.format == "plural":
+        words = translator.plural(unit.forms, count)  # type: ignore[arg-type]
+        return Text(words.value.format(n=shown), words.fallback)
+    return Text(shown)
+
+
+def _cldr_unit(value: float, unit: str, locale: str) -> str:
+    """A CLDR unit in the locale's longest form it has ("54 minuuttia"; Korean has only short: "54분")."""
+    for length in ("long", "short", "narrow"):
+        text = format_unit(value, unit, length=length, locale=locale)
+        if unit not in text:
+            return text
+    return text
+
+
+def unit_name(unit: Unit, locale: str) -> str:
+    """CLDR's name of a unit in the locale, capitalized for an axis label ("Minutes", "Minuutit")."""
+    for length in ("long", "short", "narrow"):
+        name = get_unit_name(unit.cldr or "", length=length, locale=locale)
+        if name:
+            return name[:1].upper() + name[1:]
+    return unit.id
 
 
 @lru_cache(maxsize=None)
@@ -125,9 +150,9 @@ def unknown_or(value: object, translator: Translator, translate: bool = True) ->
     return translator.text(str(value)) if translate else Text(str(value))
 
 
-def sentence_text(stat: Statistic, translator: Translator) -> tuple[Text, Text]:
+def sentence_text(stat: Statistic, translator: Translator, units: Mapping[str, Unit]) -> tuple[Text, Text]:
     """The translated sentence template and the formatted value to put in it."""
-    return translator.text(stat.sentence), value_text(stat, translator)
+    return translator.text(stat.sentence), value_text(stat, translator, units)
 
 
 def is_old(stat: Statistic, updated: date, old_after_years: int) -> bool:
@@ -146,7 +171,7 @@ class Segment:
 
 
 def fill_segments(template: str, fills: Mapping[str, Fill], translator: Translator,
-                  statistics: Mapping[str, Statistic], own: Union[Statistic, None] = None,
+                  statistics: Mapping[str, Statistic], units: Mapping[str, Unit], own: Union[Statistic, None] = None,
                   quote_lang: str = "") -> list[Segment]:
     """A translated text with its ``{name}`` placeholders filled, as segments the render stage marks up.
 
@@ -165,24 +190,24 @@ def fill_segments(template: str, fills: Mapping[str, Fill], translator: Translat
         if name not in known:
             segments.append(Segment("text", marker))
             continue
-        segments.append(_fill(name, fills, translator, statistics, own, quote_lang))
+        segments.append(_fill(name, fills, translator, statistics, units, own, quote_lang))
     if rest:
         segments.append(Segment("text", rest))
     return segments
 
 
 def _fill(name: str, fills: Mapping[str, Fill], translator: Translator, statistics: Mapping[str, Statistic],
-          own: Union[Statistic, None], quote_lang: str) -> Segment:
+          units: Mapping[str, Unit], own: Union[Statistic, None], quote_lang: str) -> Segment:
     locale = translator.lang.locale
     if name == "value" and own is not None:
-        return Segment("figure", value_text(own, translator).value, figure=own.id)
+        return Segment("figure", value_text(own, translator, units).value, figure=own.id)
     if name == "primary_value" and own is not None:
-        return Segment("text", primary_value_text(own, translator).value)
+        return Segment("text", primary_value_text(own, translator, units).value)
     fill = fills[name]
     if fill.quote is not None:
         return Segment("quote", fill.quote, lang=fill.lang or quote_lang)
     if fill.figure is not None:
-        return Segment("figure", value_text(statistics[fill.figure], translator).value, figure=fill.figure)
+        return Segment("figure", value_text(statistics[fill.figure], translator, units).value, figure=fill.figure)
     if fill.year is not None:
         return Segment("text", str(fill.year))
     if fill.date is not None:
@@ -206,8 +231,8 @@ def plain_text(segments: list[Segment], translator: Translator) -> str:
     return "".join(marks.format(quote=s.text) if s.kind == "quote" else s.text for s in segments)
 
 
-def filled_text(template: Text, fills: Mapping[str, Fill], translator: Translator,
-                statistics: Mapping[str, Statistic], own: Union[Statistic, None] = None, quote_lang: str = "") -> Text:
+def filled_text(template: Text, fills: Mapping[str, Fill], translator: Translator, statistics: Mapping[str, Statistic],
+                units: Mapping[str, Unit], own: Union[Statistic, None] = None, quote_lang: str = "") -> Text:
     """A translated text with placeholders filled, as plain text."""
-    segments = fill_segments(template.value, fills, translator, statistics, own, quote_lang)
+    segments = fill_segments(template.value, fills, translator, statistics, units, own, quote_lang)
     return Text(plain_text(segments, translator), template.fallback)

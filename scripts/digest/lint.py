@@ -15,21 +15,26 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Sequence
 
+import yaml
+
 from .allowlist import check_prose
+
 from .catalogs import StatusReport, load_translators
+from .chart import missing_fonts
 from .config import DigestConfig, load_config
 from .guard import check_inputs
 from .load import Dataset, check_dataset
 from .model import first_number_character, typed_digits
 from .problems import InputError, Problem, errors_only
+from .quotes import QuoteReport, check_quotes
 from .shortcodes import REGISTRY, SHORTCODE, Argument
 from .translate import Translator
 
-PAGES = ("index.md", "good-and-bad-service.md", "sources.md", "about.md")  # plus topics/<id>.md
+MKDOCS_FILE = "mkdocs.yml"
 
 _OPEN = re.compile(r"\[\[")
 _LIST_MARKER = re.compile(r"^\s{0,3}\d{1,3}[.)]\s")
@@ -48,6 +53,11 @@ class Inputs:
     translators: dict[str, Translator]
     status: StatusReport
     warnings: tuple[Problem, ...]
+    quotes: QuoteReport = field(default_factory=QuoteReport)
+
+    def summary(self) -> str:
+        """One line for ``digest validate`` and the build log: what was checked, what could not be."""
+        return f"{self.dataset.summary()}; {self.quotes.summary()}"
 
 
 def validate(root: Path, cache_dir: Path) -> Inputs:
@@ -63,20 +73,28 @@ def validate(root: Path, cache_dir: Path) -> Inputs:
         config: DigestConfig | None = load_config(root)
     except InputError as err:
         config, problems = None, list(err.problems)
-    dataset, found = check_dataset(root / "stats")
+    dataset, found = check_dataset(root / "stats", config.quotes.required if config else True)
     problems += found
+    if config is not None:
+        problems += check_mkdocs_yml(root, config)
     if config is None or dataset is None:
         raise InputError(problems)
+    quote_problems, quotes = check_quotes(root, config, dataset)
+    problems += quote_problems
     translators, status = {}, StatusReport([])
     try:
         translators, status = load_translators(root, config, dataset, cache_dir / "i18n")
     except InputError as err:
         problems += err.problems
     problems += lint_catalogs(root, config.codes)
-    problems += lint_pages(root, dataset, config.codes)
+    problems += lint_pages(root, dataset, config)
+    problems += [Problem("site_config/digest.yaml", None, None, f"languages.{i}.font",
+                         f"no font {lang.font!r} on this machine; install it, or choose one that is "
+                         "(the engine ships NanumGothic; DejaVu Sans is the default)")
+                 for i, lang in enumerate(config.languages) if lang.font in missing_fonts([lang.font])]
     if errors_only(problems):
         raise InputError(problems)
-    return Inputs(config, dataset, translators, status, tuple(problems))
+    return Inputs(config, dataset, translators, status, tuple(problems), quotes)
 
 
 def lint_catalogs(root: Path, codes: Sequence[str]) -> list[Problem]:
@@ -137,16 +155,28 @@ def _po_string(quoted: str) -> str:
         return quoted
 
 
-def expected_pages(dataset: Dataset) -> list[str]:
-    """Every page each language must have: the fixed ones and one per topic."""
-    return list(PAGES) + [f"topics/{topic.id}.md" for topic in dataset.topics_in_order]
+def expected_pages(config: DigestConfig) -> list[str]:
+    """The pages each language must have written: the declared ones (topic pages are generated when missing)."""
+    return config.hand_written_pages()
 
 
-def lint_pages(root: Path, dataset: Dataset, codes: Sequence[str]) -> list[Problem]:
-    """Lint every page under content/ (each once), and report pages missing in a language."""
+def lint_pages(root: Path, dataset: Dataset, config: DigestConfig) -> list[Problem]:
+    """Lint every page under content/ (each once); report pages missing in a language and undeclared languages."""
     content = root / "content"
-    problems = [Problem(f"content/{code}/{page}", None, None, None, "page is missing; every language has the same pages")
-                for code in codes for page in expected_pages(dataset) if not (content / code / page).exists()]
+    problems = [Problem(f"content/{code}/{page}", None, None, None,
+                        "page is missing; every language has the pages listed in `pages` of site_config/digest.yaml")
+                for code in config.codes for page in expected_pages(config) if not (content / code / page).exists()]
+    folders = sorted(p.name for p in content.iterdir() if p.is_dir()) if content.is_dir() else []
+    problems += [Problem(f"content/{name}", None, None, None, f"no language {name!r} in site_config/digest.yaml "
+                         f"(declared: {', '.join(config.codes)}); declare it there or remove the folder")
+                 for name in folders if name not in config.codes]
+    problems += [Problem(f"content/{path.relative_to(content).as_posix()}", None, None, None,
+                         "pages belong in a language folder, content/<lang>/")
+                 for path in sorted(content.glob("*.md"))]
+    problems += [Problem(f"content/{path.relative_to(content).as_posix()}", None, path.stem, None,
+                         f"no topic {path.stem!r} in stats/topics.yaml; rename the page or add the topic")
+                 for code in config.codes for path in sorted((content / code / "topics").glob("*.md"))
+                 if path.stem not in dataset.topics]
     known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once for all pages
     for path in sorted(content.rglob("*.md")):
         problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset, known)
@@ -192,6 +222,10 @@ def reference_problem(name: str, arg: str | None, dataset: Dataset,
         return f"`[[{name} …]]` needs an id"
     if not takes_arg and arg:
         return f"`[[{name}]]` takes no id"
+    if shortcode.empty is not None:  # before the id check: "no chart for this topic" says more than "unknown id"
+        nothing = shortcode.empty(dataset, arg)
+        if nothing:
+            return nothing
     known = {} if known is None else known
     if takes_arg and shortcode.argument not in known:
         known[shortcode.argument] = shortcode.argument.ids(dataset)
@@ -238,3 +272,67 @@ def _lint_line(line: str, lineno: int, shown: str) -> list[Problem]:
                                 f"number typed by hand ({prose[max(0, digit - 15):digit + 15].strip()!r}); "
                                 "refer to a statistic with [[stat ID]] or write the number as a word"))
     return problems
+
+
+# --- mkdocs.yml must not declare what site_config/digest.yaml declares ------------------
+
+class _InspectLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Reads mkdocs.yml for inspection only: its ``!!python/…`` and ``!ENV`` tags become None."""
+
+
+_InspectLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def check_mkdocs_yml(root: Path, config: DigestConfig) -> list[Problem]:
+    """Settings of mkdocs.yml that would declare a second time what the digest declares once.
+
+    The digest plugin derives these from site_config/digest.yaml; a second copy is how a
+    site silently loses a language or a page, so each is an error naming where it belongs.
+    """
+    path = root / MKDOCS_FILE
+    if not path.exists():
+        return [Problem(MKDOCS_FILE, None, None, None, "file is missing; `digest new` writes one")]
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.load(text, Loader=_InspectLoader)  # noqa: S506 - a SafeLoader subclass that builds nothing
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return [Problem(MKDOCS_FILE, mark.line + 1 if mark else None, None, None, f"cannot be read: {err}")]
+    data = data if isinstance(data, dict) else {}
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    plugins = _plugin_names(data.get("plugins"))
+    derived = "derived from site_config/digest.yaml"
+    repeated = [
+        ("nav", "nav" in data, "the navigation is derived from `pages` in site_config/digest.yaml and the topics' "
+                               "`order` in stats/topics.yaml"),
+        ("site_url", "site_url" in data, f"it is {derived} (`site_url`)"),
+        ("site_description", "site_description" in data, f"it is {derived} (each language's `site_description`)"),
+        ("theme.language", "language" in theme, f"it is {derived} (each language's `locale`)"),
+        ("plugins.i18n", "i18n" in plugins, "the digest plugin configures mkdocs-static-i18n itself, with the "
+                                            "languages of site_config/digest.yaml"),
+    ]
+    problems = [Problem(MKDOCS_FILE, _line(text, name), None, name, f"remove `{name.split('.')[-1]}`: {why}")
+                for name, present, why in repeated if present]
+    if "digest" not in plugins:
+        problems.append(Problem(MKDOCS_FILE, _line(text, "plugins"), None, "plugins",
+                                "the `digest` plugin is missing from `plugins`"))
+    if data.get("docs_dir", "docs") != "content":
+        problems.append(Problem(MKDOCS_FILE, _line(text, "docs_dir"), None, "docs_dir",
+                                "expected `docs_dir: content`: pages are in content/<lang>/"))
+    return problems
+
+
+def _plugin_names(plugins: object) -> list[str]:
+    if isinstance(plugins, dict):
+        return [str(name) for name in plugins]
+    names: list[str] = []
+    for item in plugins if isinstance(plugins, list) else []:
+        names += [str(k) for k in item] if isinstance(item, dict) else [str(item)]
+    return names
+
+
+def _line(text: str, name: str) -> int | None:
+    """Line of a (possibly nested: ``theme.language``, ``plugins.i18n``) setting, by its key's text."""
+    key = name.split(".")[-1]
+    match = re.search(rf"^\s*(?:- )?{re.escape(key)}\s*:?", text, flags=re.M)
+    return text[: match.start()].count("\n") + 1 if match else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from .guard import yaml_problems
 from .model import RECORD_TYPES, UNKNOWN, Article, Measure, Source, Statistic, Topic
 from .problems import InputError, Problem, errors_only
+from .units import DIGEST_UNITS_FILE, Unit, engine_units_text
 
 KINDS = tuple(RECORD_TYPES)  # measures, articles, sources, topics, statistics
 
@@ -76,6 +77,8 @@ class Dataset:
     topics: Mapping[str, Topic]
     statistics: Mapping[str, Statistic]
     warnings: tuple[Problem, ...] = field(default=())
+    units: Mapping[str, Unit] = field(default_factory=lambda: engine_units())
+    places: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # "statistics/<id>" → (file, line)
 
     @cached_property
     def topics_in_order(self) -> list[Topic]:
@@ -112,28 +115,38 @@ def _group(stats: Iterable[Statistic], key: Callable[[Statistic], str]) -> dict[
     return groups
 
 
-def load_dataset(stats_dir: Path) -> Dataset:
+def load_dataset(stats_dir: Path, require_quotes: bool = True) -> Dataset:
     """Load and validate; raise :class:`InputError` listing every error found."""
-    dataset, problems = check_dataset(stats_dir)
+    dataset, problems = check_dataset(stats_dir, require_quotes)
     if dataset is None:
         raise InputError(errors_only(problems))
     return dataset
 
 
-def check_dataset(stats_dir: Path) -> tuple[Dataset | None, list[Problem]]:
-    """Return the dataset (None if any error) and all problems, warnings included."""
+def check_dataset(stats_dir: Path, require_quotes: bool = True) -> tuple[Dataset | None, list[Problem]]:
+    """Return the dataset (None if any error) and all problems, warnings included.
+
+    ``require_quotes`` is the digest's quotes policy (``quotes.required`` in its config).
+    """
     problems: list[Problem] = []
     located: dict[str, list[Located]] = {}
     invalid: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for kind in KINDS:
         located[kind] = list(_read_kind(stats_dir, kind, problems, invalid[kind]))
+    units = _read_units(stats_dir, problems)
     problems += _cross_check(located, invalid)
+    problems += _check_units(located["statistics"], units)
+    if require_quotes:
+        problems += [Problem(item.file, item.line, item.record.id, "quote",
+                             "required field is missing (this digest's policy: `quotes.required` in site_config/digest.yaml)")
+                     for item in located["statistics"] if item.record.quote is None]
     problems.sort(key=lambda p: (p.file, p.line or 0))
     if errors_only(problems):
         return None, problems
     by_id = {kind: {item.record.id: item.record for item in items} for kind, items in located.items()}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(**by_id, warnings=warnings), problems
+    places = {f"{kind}/{item.record.id}": (item.file, item.line) for kind, items in located.items() for item in items}
+    return Dataset(**by_id, warnings=warnings, units=units, places=places), problems
 
 
 def dataset_files(stats_dir: Path, kind: str) -> list[Path]:
@@ -214,7 +227,7 @@ def _item_line(text: str, index: int) -> int | None:
 
 
 def _without_lines(value: Any) -> Any:
-    """Nested mappings (fills, primary) without the loader's line bookkeeping."""
+    """Nested mappings (fills, primary, a unit's `chart`) without the loader's line bookkeeping."""
     if isinstance(value, dict):
         return {k: _without_lines(v) for k, v in value.items() if k != "__lines__"}
     if isinstance(value, list):
@@ -427,3 +440,71 @@ _FRAME_DTYPES = {
     "producer": "string", "source_year": "Int64",
     "primary_value": "Float64", "primary_qualifier": "string", "primary_quote": "string", "primary_url": "string",
 }
+
+
+# --- units -----------------------------------------------------------------------------
+
+def engine_units() -> dict[str, Unit]:
+    """The engine's unit registry (package data); a broken one is a bug, not an input error."""
+    return {unit.id: unit for unit in _engine_units()}
+
+
+@lru_cache(maxsize=1)
+def _engine_units() -> tuple[Unit, ...]:
+    return tuple(Unit.model_validate(item) for item in yaml.safe_load(engine_units_text()))
+
+
+def _read_units(stats_dir: Path, problems: list[Problem]) -> dict[str, Unit]:
+    """The engine's units plus the digest's own ``stats/units.yaml``, if it has one."""
+    units = engine_units()
+    path = stats_dir / DIGEST_UNITS_FILE
+    if not path.exists():
+        return units
+    shown = _display(path, stats_dir)
+    for raw, line in _read_list(path, shown, problems):
+        lines: dict[str, int] = raw.pop("__lines__", {"": line})
+        unit_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        try:
+            unit = Unit.model_validate(_without_lines(raw))
+        except ValidationError as err:
+            for error in err.errors(include_url=False):
+                name = str(error["loc"][0]) if error["loc"] else None
+                problems.append(Problem(shown, lines.get(name or "", line), unit_id, name, _explain(error)))
+            continue
+        if unit.id in units:
+            where = "the engine" if unit.id in engine_units() else "this file"
+            problems.append(Problem(shown, line, unit.id, "id", f"unit {unit.id!r} is already defined by {where}; "
+                                    "choose another id"))
+            continue
+        units[unit.id] = unit
+    return units
+
+
+def _check_units(statistics: list[Located], units: Mapping[str, Unit]) -> list[Problem]:
+    """Each figure's unit exists, its numbers respect the unit's bounds, money names its currency."""
+    problems = []
+    for item in statistics:
+        stat = item.record
+        unit = units.get(stat.unit)
+        if unit is None:
+            known = [f"'{u}'" for u in units]
+            problems.append(Problem(item.file, item.line, stat.id, "unit",
+                                    f"expected {', '.join(known[:-1])} or {known[-1]} (got {stat.unit!r}); "
+                                    "a new unit goes in stats/units.yaml"))
+            continue
+        for name in ("value", "low", "high"):
+            number = getattr(stat, name)
+            if number is None:
+                continue
+            if (unit.min is not None and number < unit.min) or (unit.max is not None and number > unit.max):
+                bounds = (f"lie between {unit.min:g} and {unit.max:g}" if unit.min is not None and unit.max is not None
+                          else f"be at least {unit.min:g}" if unit.min is not None else f"be at most {unit.max:g}")
+                problems.append(Problem(item.file, item.line, stat.id, name,
+                                        f"a value in unit `{unit.id}` must {bounds} (got {number:g})"))
+        if unit.format == "currency" and not stat.currency:
+            problems.append(Problem(item.file, item.line, stat.id, "currency",
+                                    f"unit `{unit.id}` needs a `currency` code such as `USD`"))
+        if unit.format != "currency" and stat.currency:
+            problems.append(Problem(item.file, item.line, stat.id, "currency",
+                                    "`currency` is only allowed with a currency unit such as `currency`"))
+    return problems

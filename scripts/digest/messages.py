@@ -26,9 +26,6 @@ OLD_DATA = N_("old data")
 SOURCE = N_("Source")
 SOURCES = N_("Sources")
 RANGE = N_("{low}–{high}")
-PEOPLE = NP_("{n} person", "{n} people")
-TIMES = NP_("{n} time", "{n} times")
-POINTS = NP_("{n} percentage point", "{n} percentage points")
 CURRENCY = N_("{amount} {currency}")
 QUOTED_WORDS = N_("“{quote}”")
 # How a qualifier is written beside a figure, the same in sentences, charts, tables and downloads.
@@ -40,3 +37,4 @@ QUALIFIED = {
     "less_than": N_("less than {value}"),
     "up_to": N_("up to {value}"),
 }
+TOPICS = N_("Topics")  # the navigation section of the topic pages

@@ -18,8 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 UNKNOWN = "unknown"
 Unknown = Literal["unknown"]
 
-UNITS = ("percent", "percentage_points", "multiplier", "people", "count", "currency")
-Unit = Literal["percent", "percentage_points", "multiplier", "people", "count", "currency"]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
@@ -188,7 +186,8 @@ class Measure(_Record):
     """
 
     id: Slug
-    unit: Unit = Field(
+    unit: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
         description="The unit every figure of this measure has (see statistics `unit`). Good: `percent` for a share of respondents. Bad: `people` for a share (that is a count).")
     axis_label: str = Field(
         min_length=1, max_length=60,
@@ -257,7 +256,7 @@ class Article(_Fillable):
 
     id: Slug
     title: Union[str, Unknown] = Field(
-        description="Title as printed in the article, or `unknown`. Good: `Småföretag erbjuder den bästa kundservicen`.",
+        description="Title as printed in the article, or `unknown`. Good: `Småföretag ger bättre service`.",
     )
     language: str = Field(
         pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the article's language. Good: `sv`. Bad: `Swedish`."
@@ -267,7 +266,10 @@ class Article(_Fillable):
     )
     url: Union[str, Unknown] = Field(description="http(s) address of the article, or `unknown`.")
     file: Union[str, None] = Field(
-        default=None, description="File name of the seed in `shared/seeds/` that holds its text, if any."
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="File name of the article's text in the digest's `quotes.texts` folder, if you have it; "
+        "`digest validate` then checks every quote against it. Good: `000_8307cedd1a389eb0.txt`. Bad: `../x.txt`.",
     )
     note: Union[str, None] = Field(
         default=None,
@@ -401,14 +403,16 @@ class Statistic(_Fillable):
             "then do not write \"more than\" in the sentence either, the qualifier says it."
         ),
     )
-    unit: Unit = Field(
+    unit: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
         description=(
-            "One of: percent (0–100), percentage_points, multiplier (`5` means five times), "
-            "people (persons), count (things), currency (needs `currency`)."
-        )
+            "A unit of the registry (scripts/digest/units.yaml, plus the digest's stats/units.yaml): "
+            "percent (0–100), percentage_points, multiplier (`5` means five times), people (persons), "
+            "count (things), currency (needs `currency`), seconds, minutes, hours, days, weeks, months, years."
+        ),
     )
     currency: Union[str, None] = Field(
-        default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code when unit is currency. Good: `USD`."
+        default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code when the unit is a currency. Good: `USD`."
     )
     population: str = Field(min_length=1, description="Who the figure is about. Good: `US consumers`.")
     sentence: str = Field(
@@ -428,8 +432,11 @@ class Statistic(_Fillable):
             "Bad: `Companies take customers for granted` (reads as a fact, not a belief)."
         ),
     )
-    quote: str = Field(
-        min_length=1, description="The words of the intermediary article that state the figure, copied exactly."
+    quote: Union[str, None] = Field(
+        default=None,
+        min_length=1,
+        description="The words of the intermediary article that state the figure, copied exactly. Required when "
+        "the digest's quotes policy says so (`quotes.required` in site_config/digest.yaml).",
     )
     caveat: Union[str, None] = Field(
         default=None,
@@ -501,12 +508,6 @@ class Statistic(_Fillable):
             raise ValueError(f"a figure larger than {MAX_MAGNITUDE:.0e} in size is not allowed; check the value")
         if has_range and self.low > self.high:  # type: ignore[operator]
             raise ValueError(f"range has low ({self.low:g}) greater than high ({self.high:g})")
-        if self.unit == "percent" and any(not 0 <= n <= 100 for n in self.numbers):
-            raise ValueError("a percent must lie between 0 and 100")
-        if self.unit == "currency" and not self.currency:
-            raise ValueError("unit `currency` needs a `currency` code such as `USD`")
-        if self.unit != "currency" and self.currency:
-            raise ValueError("`currency` is only allowed with unit `currency`")
         return self
 
     @property

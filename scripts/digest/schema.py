@@ -13,10 +13,14 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from .model import RECORD_TYPES
+from .units import Unit
+
+# The dataset's files, and the digest's optional unit file.
+SCHEMA_TYPES = {**RECORD_TYPES, "units": Unit}
 
 
 def schema_for(kind: str) -> dict:
-    record = RECORD_TYPES[kind]
+    record = SCHEMA_TYPES[kind]
     schema = TypeAdapter(list[record]).json_schema()  # type: ignore[valid-type]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"stats/{kind}.yaml"
@@ -28,7 +32,7 @@ def write_schemas(folder: Path, check: bool = False) -> list[str]:
     """Write (or, with ``check``, compare) one schema per file kind; return the stale ones."""
     folder.mkdir(parents=True, exist_ok=True)
     stale = []
-    for kind in RECORD_TYPES:
+    for kind in SCHEMA_TYPES:
         path = folder / f"{kind}.schema.json"
         text = json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         if not path.exists() or path.read_text(encoding="utf-8") != text:

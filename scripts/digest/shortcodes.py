@@ -73,8 +73,6 @@ class Labels:
     OUTDATED = N_("Outdated")
     OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
     NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
-    DATASET_NAME = N_("What surveys say about customer service")
-    DATASET_DESCRIPTION = N_("Curated survey figures about customer service, each with its source and year.")
     NOT_TRANSLATED = NOT_TRANSLATED
     OLD_DATA = OLD_DATA
     SOURCE = SOURCE
@@ -115,6 +113,8 @@ class Site(Protocol):
 
 
 Handler = Callable[[Site, "str | None", PageContext], str]
+# What a shortcode would show nothing of, for this dataset and argument: a message for lint, or None.
+Empty = Callable[[Dataset, "str | None"], "str | None"]
 COUNTS = ("figures", "sources", "topics", "old-data-years")
 
 
@@ -147,6 +147,7 @@ class Shortcode:
     block: bool
     argument: Argument
     handler: Handler
+    empty: Empty | None = None  # lint refuses a shortcode that would render nothing
 
     @property
     def usage(self) -> str:
@@ -160,10 +161,10 @@ def figure_view(site: Site, stat: Statistic, page: PageContext) -> dict[str, Any
     """Everything the figure partials (``_value``, ``_attribution``, ``_sentence``) show of one figure."""
     tr = site.translator
     source = site.dataset.sources[stat.source]
-    template, value = sentence_text(stat, tr)
+    template, value = sentence_text(stat, tr, site.dataset.units)
     value_href = site.link(page, f"topics/{stat.topic}.md", stat.id)
     lang = _quote_lang(site, stat.source)
-    segments = capitalized(fill_segments(template.value, stat.fills, tr, site.dataset.statistics, stat, lang))
+    segments = capitalized(fill_segments(template.value, stat.fills, tr, site.dataset.statistics, site.dataset.units, stat, lang))
     return {
         "id": stat.id, "value": value, "value_href": value_href,
         "producer": unknown_or(source.producer, tr, translate=False), "year": year_text(stat.year, tr),
@@ -197,7 +198,7 @@ def filled_view(site: Site, message: str, fills: Mapping[str, Fill], page: PageC
                 own: Statistic | None = None, quote_lang: str = "") -> dict[str, Any]:
     """A translatable data text (caveat, note…) with its placeholders filled, for ``_filled.html``."""
     text = site.translator.text(message)
-    segments = fill_segments(text.value, fills, site.translator, site.dataset.statistics, own, quote_lang)
+    segments = fill_segments(text.value, fills, site.translator, site.dataset.statistics, site.dataset.units, own, quote_lang)
     return {"segs": segment_views(site, segments, page), "fallback": text.fallback}
 
 
@@ -209,10 +210,10 @@ def _primary_view(site: Site, stat: Statistic, page: PageContext) -> dict[str, A
     differs = primary.value is not None and ((primary.value, primary.qualifier) != (stat.value, stat.qualifier)
                                              or stat.is_range)
     pattern = tr.text(Labels.PRIMARY_DIFFERS if differs else Labels.PRIMARY_AGREES).value
-    parts = {"value": Segment("figure", value_text(stat, tr).value, figure=stat.id),
+    parts = {"value": Segment("figure", value_text(stat, tr, site.dataset.units).value, figure=stat.id),
              "producer": Segment("text", producer)}
     if differs:
-        parts["primary_value"] = Segment("strong", primary_value_text(stat, tr).value)
+        parts["primary_value"] = Segment("strong", primary_value_text(stat, tr, site.dataset.units).value)
     pieces = re.split(r"\{([a-z_]+)\}", pattern)
     head = [parts.get(p, Segment("text", "{" + p + "}")) if i % 2 else Segment("text", p)
             for i, p in enumerate(pieces) if p or i % 2]
@@ -235,12 +236,14 @@ def _figure_list(site: Site, stats: Sequence[Statistic], page: PageContext, anch
 
 def _cite_figure(site: Site, stat: Statistic, page: PageContext) -> Citation:
     url = site.absolute(page, f"topics/{stat.topic}.md", stat.id)
-    return cite_figure(stat, site.dataset, site.translator, url, not site.config.site_url, site.updated)
+    return cite_figure(stat, site.dataset, site.translator, url, not site.config.site_url, site.updated,
+                       site.translator.text(site.config.dataset.name).value)
 
 
 def _cite_source(site: Site, source: Source, page: PageContext) -> Citation:
     url = site.absolute(page, "sources.md", f"source-{source.id}")
-    return cite_source(source, site.dataset, site.translator, url, not site.config.site_url, site.updated)
+    return cite_source(source, site.dataset, site.translator, url, not site.config.site_url, site.updated,
+                       site.translator.text(site.config.dataset.name).value)
 
 
 def _source_view(site: Site, source: Source, page: PageContext) -> dict[str, Any]:
@@ -308,7 +311,11 @@ def _updated(site: Site, arg: str | None, page: PageContext) -> str:
 
 
 def _licence(site: Site, arg: str | None, page: PageContext) -> str:
-    return escape(site.config.data_licence)
+    return site.template("licence.html", licence=site.config.licence)
+
+
+def _title(site: Site, arg: str | None, page: PageContext) -> str:
+    return site.show(site.translator.text(site.dataset.topics[arg or ""].title))
 
 
 def _headlines(site: Site, arg: str | None, page: PageContext) -> str:
@@ -352,9 +359,9 @@ def _downloads(site: Site, arg: str | None, page: PageContext) -> str:
     home = site.absolute(page, "index.md")
     jsonld = {
         "@context": "https://schema.org", "@type": "Dataset",
-        "name": tr.text(Labels.DATASET_NAME).value, "description": tr.text(Labels.DATASET_DESCRIPTION).value,
+        "name": tr.text(site.config.dataset.name).value, "description": tr.text(site.config.dataset.description).value,
         "url": site.absolute(page, page.path), "inLanguage": tr.lang.locale.replace("_", "-"),
-        "license": site.config.data_licence, "dateModified": site.updated.isoformat(),
+        "license": site.config.licence.url, "dateModified": site.updated.isoformat(),
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": home + csv},
             {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": home + jsn},
@@ -375,6 +382,33 @@ def _status(site: Site, arg: str | None, page: PageContext) -> str:
     return site.template("status.html", languages=languages)
 
 
+# --- what would render nothing --------------------------------------------------------
+
+def _no_headlines(dataset: Dataset, arg: str | None) -> str | None:
+    if not any(s.headline for s in dataset.statistics.values()):
+        return "nothing to show: no figure has `headline: true` in stats/statistics.yaml"
+    return None
+
+
+def _no_figures(dataset: Dataset, arg: str | None) -> str | None:
+    if arg in dataset.topics and not dataset.statistics_of(arg):
+        return f"nothing to show: topic {arg!r} has no figures yet"
+    return None
+
+
+def _no_chart(dataset: Dataset, arg: str | None) -> str | None:
+    charted = [unit_id for unit_id, unit in dataset.units.items() if unit.charted]
+    if arg == "headline":
+        if any(s.headline and s.unit in charted for s in dataset.statistics.values()):
+            return None
+        return ("nothing to draw: no headline figure (`headline: true`) is in a charted unit "
+                f"({', '.join(charted)}); remove `[[chart headline]]` or mark a figure as a headline")
+    if arg in dataset.topics and not any(s.unit in charted for s in dataset.statistics_of(arg)):
+        return (f"nothing to draw: topic {arg!r} has no figure in a charted unit ({', '.join(charted)}); "
+                f"remove `[[chart {arg}]]`, its figures are listed by `[[figures {arg}]]`")
+    return None
+
+
 # --- the registry -------------------------------------------------------------------
 
 _ALL = (
@@ -389,13 +423,15 @@ _ALL = (
     Shortcode("count", "how many figures, sources or topics there are (`figures`, `sources`, `topics`), or the age "
               "in years after which a figure is marked as old data (`old-data-years`)", False, Argument.COUNT, _count),
     Shortcode("updated", "the date of the dataset's last change, in the page's locale", False, Argument.NONE, _updated),
-    Shortcode("licence", "the licence of the curated dataset", False, Argument.NONE, _licence),
-    Shortcode("headlines", "the headline figures, each with year and source", True, Argument.NONE, _headlines),
+    Shortcode("licence", "the licence of the curated dataset, linked to its text", False, Argument.NONE, _licence),
+    Shortcode("title", "a topic's title, translated", False, Argument.TOPIC, _title),
+    Shortcode("headlines", "the headline figures, each with year and source", True, Argument.NONE, _headlines,
+              _no_headlines),
     Shortcode("topics", "links to every topic page with its number of figures", True, Argument.NONE, _topics),
     Shortcode("figures", "every figure of a topic with anchor, year, source, caveat and citation", True,
-              Argument.TOPIC, _figures),
+              Argument.TOPIC, _figures, _no_figures),
     Shortcode("chart", "the chart of a topic (CHART is its id), or of the headline figures (`[[chart headline]]`), with caption, alt text, data table and CSV", True,
-              Argument.CHART, _chart),
+              Argument.CHART, _chart, _no_chart),
     Shortcode("sources", "every source with all its metadata and the figures it supports", True,
               Argument.NONE, _sources),
     Shortcode("caveats", "every figure that carries a caveat", True, Argument.NONE, _caveats),

@@ -2,9 +2,15 @@
 
 MkDocs events used, and why:
 
-- ``on_config``: add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
+- ``on_config`` (before mkdocs-static-i18n's): validate the inputs and apply the digest's
+  declaration (:mod:`digest.site.derive`): site URL, names and navigation, the engine's
+  theme overrides, and mkdocs-static-i18n itself, loaded with one entry per declared
+  language (as Material's ``group`` plugin loads plugins) — ``mkdocs.yml`` declares none
+  of these. Add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
   to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
   re-read as Markdown.
+- ``on_files``: add the generated topic pages (:mod:`digest.pages`) of languages that
+  have no hand-written one.
 - ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
   every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
   the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
@@ -45,10 +51,13 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.plugins import get_plugins
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
+from ..messages import NOT_TRANSLATED
+from ..pages import generated_pages
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..render import ShortcodeExtension, bytecode_cache
@@ -56,6 +65,8 @@ from ..shortcodes import PageContext
 from ..allowlist import check_page
 from .sitemap import input_dates, sitemap_xml
 from .ui import alternates, language_prefix, not_found_context, ui_strings
+from ..translate import Translator
+from . import derive
 
 log = get_plugin_logger("digest")
 
@@ -115,6 +126,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._page: PageContext | None = None
         self._pages: set[str] = set()  # every page path seen, e.g. "topics/x.md"
         self._extension = ShortcodeExtension(self._expand)
+        self._generated: dict[str, str] = {}  # src_uri in the docs folder → Markdown of a generated page
 
     @property
     def pipeline(self) -> Pipeline:
@@ -137,13 +149,68 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"digest: [[{name}]] outside a page")
         return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
 
+    @event_priority(110)  # before mkdocs-static-i18n (-100) reads its languages
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         _set_slugify(config)
+        root = self._root(config)
+        try:
+            pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+        except InputError as err:
+            raise PluginError(_message(err)) from None
+        if pipeline is not self._pipeline:
+            log.info(pipeline.summary)
+        self._pipeline = pipeline
+        self._apply_declaration(config, pipeline)
         if self._extension not in config.markdown_extensions:
             config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
+
+    def _apply_declaration(self, config: MkDocsConfig, pipeline: Pipeline) -> None:
+        """What MkDocs and mkdocs-static-i18n need, from site_config/digest.yaml (once per pass; idempotent)."""
+        declaration, dataset, translators = pipeline.inputs.config, pipeline.inputs.dataset, pipeline.inputs.translators
+        config.site_url = declaration.site_url
+        config.site_name = declaration.default.site_name
+        config.site_description = declaration.default.site_description
+        config.nav = derive.nav(declaration, dataset)
+        theme_dir = derive.engine_theme_dir()
+        if theme_dir not in config.theme.dirs:  # below the digest's own custom_dir, above Material
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        if derive.ENGINE_CSS not in config.extra_css:
+            config.extra_css.append(derive.ENGINE_CSS)
+        if "i18n" not in config.plugins:
+            languages = derive.i18n_languages(declaration, lambda code, msg: _nav_text(translators[code], msg))
+            plugin = get_plugins()["i18n"].load()()
+            errors, _ = plugin.load_config({**derive.I18N_OPTIONS, "languages": languages}, config.config_file_path)
+            if errors:
+                raise PluginError("digest: mkdocs-static-i18n refused the derived settings: "
+                                  + "; ".join(f"{key}: {msg}" for key, msg in errors))
+            # Registered while MkDocs runs the on_config events: its on_config (-100) comes after this one.
+            config.plugins["i18n"] = plugin
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        """Topic pages no one has written, in every language that lacks one.
+
+        They are listed as ordinary files of the docs folder (mkdocs-static-i18n sorts
+        files into languages by their place there) whose text ``on_page_read_source`` gives.
+        """
+        if not self.config.enabled:
+            return files
+        inputs = self.pipeline.inputs
+        self._generated = {f"{code}/{path}": markdown for (code, path), markdown
+                           in generated_pages(self._root(config), inputs.config, inputs.dataset).items()}
+        for src_uri in self._generated:
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+        return files
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """The Markdown of a generated page; None lets MkDocs read a hand-written one from disk."""
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        return self._generated.get(uri) or self._generated.get(self._language(config) + "/" + uri)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -264,6 +331,10 @@ def _set_slugify(config: MkDocsConfig) -> None:
 def _refuse_unpublishable(problems: list) -> None:
     if problems:
         raise PluginError(_message(InputError(problems)))
+def _nav_text(translator: Translator, message: str) -> str:
+    """A navigation label; the navigation holds no markup, so an untranslated one says so in words."""
+    text = translator.text(message)
+    return f"{text.value} ({translator.text(NOT_TRANSLATED).value})" if text.fallback else text.value
 
 
 def _message(err: InputError) -> str:
