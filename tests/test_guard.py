@@ -138,7 +138,7 @@ def test_mkdocs_yml_runs_no_code(project: Path, config_line: str, message: str,
 @pytest.mark.parametrize("old, new, message", [
     ("  - admonition\n", "  - admonition\n  - evil_module\n", "'evil_module' is not allowed"),
     ("  - search\n", "  - search\n  - macros\n", "'macros' is not allowed"),
-    ("  custom_dir: site_config/overrides\n", "  custom_dir: /\n", "must be 'site_config/overrides'"),
+    ("  name: material\n", "  name: material\n  custom_dir: /\n", "must be 'site_config/overrides'"),
 ])
 def test_mkdocs_yml_loads_only_allowed_extensions_and_plugins(project: Path, old: str, new: str, message: str,
                                                               capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,7 +98,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
                   config.read_text(encoding="utf-8"))
     text = re.sub(r"(?m)^dataset:\n  name:.*$", "dataset:\n  name: " + q("</script>" + SCRIPT + " " + JINJA), text)
     config.write_text(text, encoding="utf-8")
-    assert run_cli(root, "i18n", "update").returncode == 0  # the dataset's name is a catalog string
+    assert cli_in_process(root, "i18n", "update").returncode == 0  # the dataset's name is a catalog string
     add_injected_records(root, topic)  # after the update: their translations are added below, by hand
     hostile_pages(root, topic)
     make_valid(root)

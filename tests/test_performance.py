@@ -30,17 +30,18 @@ def _translator(index: int) -> Translator:
 def test_each_figure_is_formatted_once_per_language(dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     formatted: list[str] = []
     real = fmt._value_text
-    monkeypatch.setattr(fmt, "_value_text", lambda stat, tr: formatted.append(stat.id) or real(stat, tr))
+    monkeypatch.setattr(fmt, "_value_text", lambda stat, tr, unit: formatted.append(stat.id) or real(stat, tr, unit))
     swedish, korean = _translator(0), _translator(3)
     stat = next(s for s in dataset.statistics.values() if s.unit == "percent" and s.value == 81)
-    first = fmt.value_text(stat, swedish)
-    assert fmt.value_text(stat, swedish) == first == real(stat, swedish)
-    fmt.sentence_text(stat, swedish)
+    units = dataset.units
+    first = fmt.value_text(stat, swedish, units)
+    assert fmt.value_text(stat, swedish, units) == first == real(stat, swedish, units[stat.unit])
+    fmt.sentence_text(stat, swedish, units)
     assert formatted == [stat.id]
-    assert fmt.value_text(stat, korean) == real(stat, korean) != first  # "81 %" vs "81%"
+    assert fmt.value_text(stat, korean, units) == real(stat, korean, units[stat.unit]) != first  # "81 %" vs "81%"
     assert formatted == [stat.id, stat.id]
     other = next(s for s in dataset.statistics.values() if s.unit == "percent" and s.value not in (81, None))
-    assert fmt.value_text(other, swedish) != first
+    assert fmt.value_text(other, swedish, units) != first
 
 
 def test_babel_formats_a_number_once_per_locale(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,8 +59,8 @@ def test_a_memoized_value_is_the_value_of_that_figure(dataset) -> None:
     swedish = _translator(0)
     seen: dict[str, str] = {}
     for stat in dataset.statistics.values():
-        shown = fmt.value_text(stat, swedish).value
-        assert shown == fmt._value_text(stat, swedish).value
+        shown = fmt.value_text(stat, swedish, dataset.units).value
+        assert shown == fmt._value_text(stat, swedish, dataset.units[stat.unit]).value
         seen.setdefault(shown, stat.id)
     assert len(seen) > 20
 
@@ -82,7 +83,7 @@ def test_lint_computes_each_kind_of_id_once_per_build(dataset, monkeypatch: pyte
     calls: list[int] = []
     real = shortcodes.chart_ids
     monkeypatch.setattr(shortcodes, "chart_ids", lambda data: calls.append(1) or real(data))
-    assert lint_pages(ROOT, dataset, load_config(ROOT).codes) == []
+    assert lint_pages(ROOT, dataset, load_config(ROOT)) == []
     pages_with_shortcodes = [p for p in (ROOT / "content").rglob("*.md") if "[[" in p.read_text(encoding="utf-8")]
     assert len(pages_with_shortcodes) > 10 and len(calls) == 1
 

@@ -78,7 +78,7 @@ def test_loyalty_chart_draws_no_arrow_between_american_express_and_forbes(inputs
     tr = inputs.translators[lang]
     amex, forbes = (inputs.dataset.statistics[i] for i in ("amex-2011-try-new-brand", "forbes-2019-try-new-brand"))
     bars = {row.shown[0]: row for row in rows}
-    assert {value_text(amex, tr).value, value_text(forbes, tr).value} <= set(bars)
+    assert {value_text(amex, tr, inputs.dataset.units).value, value_text(forbes, tr, inputs.dataset.units).value} <= set(bars)
     labels = [row.label for row in rows if tr.text(amex.label).value in row.label]
     assert len(labels) == 2 and len(set(labels)) == 2, "two bars with the same words must say whose each is"
 
@@ -98,16 +98,16 @@ def test_a_qualifier_appears_in_every_view(inputs, plans, lang: str):
     """Sentence, chart label, alt text, data table, chart CSV and dataset download all say 'more than'."""
     dataset, tr = inputs.dataset, inputs.translators[lang]
     stat = dataset.statistics[QUALIFIED]
-    shown = value_text(stat, tr).value
-    assert shown != value_text(stat.model_copy(update={"qualifier": None}), tr).value  # the qualifier is there
+    shown = value_text(stat, tr, dataset.units).value
+    assert shown != value_text(stat.model_copy(update={"qualifier": None}), tr, dataset.units).value  # the qualifier is there
     plan = _plan(plans, lang, "loyalty-switching")
     stats = [dataset.statistics[s] for s in plan.figures]
     assert any(shown in row.shown for panel in plan.spec.panels for row in panel.rows)
     alt = alt_text(plan.spec, tr)  # one sentence, highest and lowest figure: each as the chart shows it
     stated = [row.shown[-1] for panel in plan.spec.panels for row in panel.rows if row.shown[-1] in alt]
-    assert stated and all(value_text(dataset.statistics[s], tr).value in stated
-                          for s in plan.figures if value_text(dataset.statistics[s], tr).value in alt)
-    assert any(row[1] == shown for row in table_rows(plan.spec, stats, dataset, tr, plan.old_figures))
+    assert stated and all(value_text(dataset.statistics[s], tr, dataset.units).value in stated
+                          for s in plan.figures if value_text(dataset.statistics[s], tr, dataset.units).value in alt)
+    assert any(row[1].value == shown for row in table_rows(plan.spec, stats, dataset, tr, plan.old_figures))
     chart_rows = list(csv.DictReader(io.StringIO(chart_csv(stats, dataset, tr, plan.old_figures).decode())))
     row = next(r for r in chart_rows if r["id"] == QUALIFIED)
     assert (row["value_shown"], row["qualifier"], row["old_data"]) == (shown, "more_than", "yes")

@@ -270,9 +270,15 @@ COURSES = """\
 """
 
 
+def _in_unit(unit: str, extra: str = "") -> dict[str, str]:
+    """A figure in ``unit`` with a measure of that unit (a measure's unit must be its figures')."""
+    measure = f"- id: in-unit\n  unit: {unit}\n  axis_label: In that unit\n  description: A figure in that unit.\n"
+    return {"statistics": STAT.replace("unit: percent", f"unit: {unit}{extra}").replace(
+        "measure: share-of-respondents", "measure: in-unit"), "measures": MEASURES + measure}
+
+
 def test_a_digest_adds_a_unit_without_code(tmp_path: Path):
-    dataset, problems = check_dataset(write(tmp_path, statistics=STAT.replace("unit: percent", "unit: courses"),
-                                            units=COURSES))
+    dataset, problems = check_dataset(write(tmp_path, units=COURSES, **_in_unit("courses")))
     assert problems == [] and dataset is not None
     assert dataset.units["courses"].forms == ("{n} course", "{n} courses")
     assert list(dataset.units)[-1] == "courses"  # after the engine's: its chart panel comes last
@@ -280,7 +286,7 @@ def test_a_digest_adds_a_unit_without_code(tmp_path: Path):
 
 def test_time_units_exist_without_a_units_file(tmp_path: Path):
     for unit in ("seconds", "minutes", "hours", "days", "weeks", "months", "years"):
-        assert messages(tmp_path / unit, statistics=STAT.replace("unit: percent", f"unit: {unit}")) == []
+        assert messages(tmp_path / unit, **_in_unit(unit)) == []
 
 
 def test_a_digest_cannot_redefine_an_engine_unit(tmp_path: Path):
@@ -300,14 +306,15 @@ def test_a_bad_unit_definition_names_its_line_and_field(tmp_path: Path):
 
 
 def test_bounds_come_from_the_unit(tmp_path: Path):
-    assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: minutes").replace("value: 50", "value: -3")) == [
+    minutes = _in_unit("minutes")
+    assert messages(tmp_path, **dict(minutes, statistics=minutes["statistics"].replace("value: 50", "value: -3"))) == [
         "stats/statistics.yaml:1: error: id=stat-a field=value: a value in unit `minutes` must be at least 0 (got -3)"]
-    assert messages(tmp_path / "b", statistics=STAT.replace("unit: percent", "unit: percentage_points")
-                    .replace("value: 50", "value: -3")) == []
+    points = _in_unit("percentage_points")
+    assert messages(tmp_path / "b", **dict(points, statistics=points["statistics"].replace("value: 50", "value: -3"))) == []
 
 
 def test_currency_rules_follow_the_units_format(tmp_path: Path):
-    assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: currency")) == [
+    assert messages(tmp_path, **_in_unit("currency")) == [
         "stats/statistics.yaml:1: error: id=stat-a field=currency: unit `currency` needs a `currency` code such as `USD`"]
-    assert messages(tmp_path / "b", statistics=STAT.replace("unit: percent", "unit: count\n  currency: USD")) == [
+    assert messages(tmp_path / "b", **_in_unit("count", "\n  currency: USD")) == [
         "stats/statistics.yaml:1: error: id=stat-a field=currency: `currency` is only allowed with a currency unit such as `currency`"]

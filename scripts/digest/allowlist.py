@@ -110,7 +110,7 @@ INLINE_SCRIPTS: dict[str, str] = {
     "5bcde5cd1e6e054b0994c1a09e8fa8a54f2f4fcab2446ded139dba3da268800f": "Material base.html: colour palette",
     "ce44b8b7494dbe92c40e7d707a8c0d6f2815ecb0948371f227b6c51c02e34f5f": "Material base.html: scroll to the target",
     "017b62709b880ce1b5263b0b7de0833ba66d6e7407f836e5019d5c341c25a4bf": "overrides/main.html: per-language search base",
-    "e0fdc41cad7c5d581c22105c1b4a8e29a03c53a44a6ca973c044bedbfc9ec7fa": "overrides/404.html: the reader's language and home",
+    "b89c147979ae47403b4139920c7a007a33c5e1b1c10049408221aa09c98b7465": "engine theme 404.html: the reader's language and home",
 }
 
 

@@ -134,7 +134,7 @@ def check_dataset(stats_dir: Path, require_quotes: bool = True) -> tuple[Dataset
     for kind in KINDS:
         located[kind] = list(_read_kind(stats_dir, kind, problems, invalid[kind]))
     units = _read_units(stats_dir, problems)
-    problems += _cross_check(located, invalid)
+    problems += _cross_check(located, invalid, units)
     problems += _check_units(located["statistics"], units)
     if require_quotes:
         problems += [Problem(item.file, item.line, item.record.id, "quote",
@@ -294,7 +294,8 @@ def _clip(value: str | int | float | bool) -> str:
     return str(value)[:60]
 
 
-def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]) -> list[Problem]:
+def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]],
+                 units: Mapping[str, Unit]) -> list[Problem]:
     """Rules that need more than one record: ids, references, years, unused sources.
 
     A reference to a record that exists but has errors of its own is not reported again.
@@ -324,7 +325,7 @@ def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]
                     Problem(item.file, item.line, stat.id, "year",
                             f"year {stat.year} is after the source was published ({source.year_published})")
                 )
-    problems += _check_measures_and_fills(located, ids)
+    problems += _check_measures_and_fills(located, ids, units)
     problems += _check_series(located["statistics"], sources)
     used = {item.record.source for item in located["statistics"]}
     for item in located["sources"]:
@@ -334,7 +335,8 @@ def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]
     return problems
 
 
-def _check_measures_and_fills(located: dict[str, list[Located]], ids: dict[str, set[str]]) -> list[Problem]:
+def _check_measures_and_fills(located: dict[str, list[Located]], ids: dict[str, set[str]],
+                              units: Mapping[str, Unit]) -> list[Problem]:
     """A figure's measure exists and has its unit; a fill's figure exists."""
     problems = []
     measures = {item.record.id: item.record for item in located["measures"]}
@@ -344,7 +346,7 @@ def _check_measures_and_fills(located: dict[str, list[Located]], ids: dict[str, 
         if stat.measure not in ids["measures"]:
             problems.append(Problem(item.file, item.line, stat.id, "measure",
                                     f"unknown measure id {stat.measure!r}; declare it in stats/measures.yaml"))
-        elif measure is not None and measure.unit != stat.unit:
+        elif measure is not None and measure.unit != stat.unit and stat.unit in units:  # unknown: said once, below
             problems.append(Problem(item.file, item.line, stat.id, "unit",
                                     f"unit {stat.unit!r} differs from the unit of measure {stat.measure!r} "
                                     f"({measure.unit!r}); pick the measure that counts what this figure counts"))

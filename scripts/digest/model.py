@@ -429,7 +429,7 @@ class Statistic(_Fillable):
         description=(
             "Short English label for charts. It names what respondents said, not a fact about the world. "
             "Good: `Expect a self-service portal`, `Think companies take them for granted`. "
-            "Bad: `Companies take customers for granted` (reads as a fact, not a belief)."
+            "Bad: `Companies take their clients for granted` (reads as a fact, not a belief)."
         ),
     )
     quote: Union[str, None] = Field(
