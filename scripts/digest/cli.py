@@ -19,7 +19,8 @@ COMMANDS: dict[str, str] = {
     "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
     "schema": "Write the JSON Schema of the dataset files to stats/schema/ (or --check that it is current).",
     "build": "Build the site into site/ atomically: the old site stays if anything fails.",
-    "i18n": "Translation catalogs: `i18n update` refreshes them from the dataset and code, `i18n status` reports per language.",
+    "i18n": "Translations: `i18n update` refreshes the catalogs, `i18n status` reports strings and pages per language, "
+            "`i18n reviewed PAGE` marks a translated page as following its source page.",
     "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, and synthetic large datasets.",
 }
 
@@ -57,9 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     i18n = sub.add_parser("i18n", help=COMMANDS["i18n"])
-    i18n.add_argument("action", choices=["update", "status"])
+    i18n.add_argument("action", choices=["update", "status", "reviewed"])
+    i18n.add_argument("paths", nargs="*", metavar="PAGE",
+                      help="reviewed: translated pages now following their source page, e.g. content/da/about.md")
     i18n.add_argument("--lang", action="append", help="only this language (repeatable)")
-    i18n.add_argument("--strict", action="store_true", help="status: exit 1 if a language is incomplete")
+    i18n.add_argument("--all", action="store_true", help="reviewed: every translated page (of --lang, if given)")
+    i18n.add_argument("--strict", action="store_true",
+                      help="status: exit 1 if a language has a missing or outdated string or page (not used in CI)")
+    i18n.add_argument("--summary", type=Path, default=None,
+                      help="status: also append a Markdown report to this file (CI: \"$GITHUB_STEP_SUMMARY\")")
     i18n.set_defaults(handler=_i18n)
 
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
@@ -120,18 +127,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _i18n(args: argparse.Namespace) -> int:
-    from . import i18n
+    from .i18n_commands import reviewed, status, update
 
-    if args.action == "update":
-        for line in i18n.update_catalogs(args.root, args.lang):
-            print(line)
-        return 0
-    report = i18n.status(args.root, args.lang)
-    print(report.as_text())
-    if args.strict and not report.complete:
-        print("incomplete translations (strict mode)", file=sys.stderr)
-        return 1
-    return 0
+    return {"update": update, "status": status, "reviewed": reviewed}[args.action](args)
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -25,6 +25,13 @@ class Language(BaseModel):
     code: str = Field(pattern=r"^[a-z]{2}$", description="Folder under content/ and URL prefix. Example: `code: da`.")
     locale: str = Field(pattern=r"^[a-z]{2}_[A-Z]{2}$", description="Babel locale for numbers and catalogs. Example: `locale: nb_NO`.")
     name: str = Field(min_length=1, description="Name in the switcher, in the language itself. Example: `name: Dansk`.")
+    publish_threshold: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="Share (0 to 1) of the language's strings and pages that must be translated and current for "
+        "the language to be published; below it, the language is built for previews but left out of the "
+        "published site. Untranslated text above it is shown in the source language with a visible mark. "
+        "Ignored for the first language. Example: `publish_threshold: 0.9`.",
+    )
 
     @field_validator("locale")
     @classmethod

@@ -33,6 +33,7 @@ from .load import Dataset
 from .messages import N_, NOT_TRANSLATED, OLD_DATA, SOURCE, SOURCES, UNKNOWN
 from .model import Source, Statistic
 from .problems import InputError, Problem
+from .tracking import check_tracking, exempt_line
 
 SHORTCODES: dict[str, str] = {
     "stat": "`[[stat ID]]` inline: the figure in the page's locale, its year, and a link to its source.",
@@ -444,7 +445,7 @@ def check_content(root: Path, dataset: Dataset, codes: Sequence[str]) -> list[Pr
                 problems.append(Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8"))
                 continue
             problems += lint_prose(text, shown) + check_references(text, shown, dataset)
-    return problems
+    return problems + check_tracking(root, codes, codes[0])
 
 
 def lint_prose(markdown: str, shown: str) -> list[Problem]:
@@ -454,8 +455,9 @@ def lint_prose(markdown: str, shown: str) -> list[Problem]:
     navigation without escaping, so it passes the same checks.
     """
     problems = []
+    record = exempt_line(markdown)  # the translation-tracking hash (see tracking.py) is not prose
     for lineno, line in enumerate(markdown.split("\n"), start=1):
-        if line.strip() == "---":
+        if line.strip() == "---" or lineno == record:
             continue
         definition = _REFERENCE_DEFINITION.match(line)
         if definition and not _SAFE_LINK.match(definition.group(1)):
