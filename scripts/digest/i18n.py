@@ -253,6 +253,7 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
     """Read a catalog and find what would break a page: placeholders and unknown ids."""
     catalog = _read(path, lang)
     shown = f"content/{lang.code}/LC_MESSAGES/{path.name}"
+    lines = path.read_text(encoding="utf-8").split("\n")
     problems = []
     for message in catalog:
         if not message.id or message.fuzzy or not _has_translation(message):
@@ -267,14 +268,24 @@ def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalo
         for text in strings:
             got = placeholders(text)
             if got is None:
-                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                problems.append(Problem(shown, msgstr_line(lines, message.lineno), None, "msgstr",
                                         f"unbalanced braces in the translation of {msgid[:50]!r}; "
                                         f"keep exactly {wanted or 'no placeholders'}"))
             elif set(got) != set(wanted):
-                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                problems.append(Problem(shown, msgstr_line(lines, message.lineno), None, "msgstr",
                                         f"placeholders {got or 'none'} do not match the original's "
                                         f"{wanted or 'none'} in {msgid[:50]!r}"))
     return catalog, problems
+
+
+def msgstr_line(lines: list[str], msgid_line: int | None) -> int | None:
+    """The line of the ``msgstr`` that follows a ``msgid`` (Babel reports the latter): where a translator edits."""
+    if msgid_line is None:
+        return None
+    for number in range(msgid_line, len(lines) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number
+    return msgid_line
 
 
 class Translator:

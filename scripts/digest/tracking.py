@@ -266,7 +266,10 @@ def mark_all_reviewed(root: Path, codes: Sequence[str], source_lang: str, only: 
 
 def _split(root: Path, given: Path, codes: Sequence[str]) -> tuple[str, str, str | None]:
     """(language, page under the language folder, problem) for a path the user typed."""
-    path = given if given.is_absolute() else (Path.cwd() / given if not (root / given).exists() else root / given)
+    if given.is_absolute():
+        path = given
+    else:  # as typed in the project folder; else relative to where the command runs
+        path = root / given if (root / given).exists() or given.parts[:1] == ("content",) else Path.cwd() / given
     try:
         rel = path.resolve().relative_to((root / "content").resolve()).as_posix()
     except ValueError:
