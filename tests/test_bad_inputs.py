@@ -239,8 +239,9 @@ def field_case(case_id: str, kind: str, changes: dict[str, str | None], message:
             number = t.start[kind]
         elif where in names:
             number = t.line(kind, where)
-        else:  # an extra line: after the record's own fields
-            number = t.start[kind] + len(names) + [k for k, _ in extra or []].index(where)
+        else:  # an extra line: after the record's own fields that remain
+            kept = [k for k in names if changes.get(k, "") is not None]
+            number = t.start[kind] + len(kept) + [k for k, _ in extra or []].index(where)
         rec = dict(t.fields[kind])["id"] if record == "" else record
         expect: Expect = [f"stats/{kind}.yaml:{number}:", message]
         if rec is not None:
@@ -375,10 +376,8 @@ field_case("source-sample-size-many", "sources", {"sample_size": "many"}, "got '
 field_case("source-year-published-question-mark", "sources", {"year_published": '"2015?"'}, "got '2015?'")
 field_case("source-accessed-not-a-date", "sources", {}, "expected a date written YYYY-MM-DD",
            extra=[("accessed", "last week")])
-field_case("stat-percent-120", "statistics", {"value": "120"}, "a percent must lie between 0 and 100",
-           line=None, field=None)
-field_case("stat-percent-negative", "statistics", {"value": "-5"}, "a percent must lie between 0 and 100",
-           line=None, field=None)
+field_case("stat-percent-120", "statistics", {"value": "120"}, "a percent must lie between 0 and 100 (got 120)")
+field_case("stat-percent-negative", "statistics", {"value": "-5"}, "a percent must lie between 0 and 100 (got -5)")
 
 
 @case("stat-value-infinite")
@@ -401,18 +400,16 @@ def _(t: Template, root: Path) -> Expect:
     return [re.compile(r"stats/statistics\.yaml:\d+: error"), f"id={STAT_ID}"]
 
 field_case("stat-range-low-above-high", "statistics", {"value": None}, "low (90) greater than high (10)",
-           line=None, field=None, extra=[("low", "90"), ("high", "10")])
+           line="low", field="low", extra=[("low", "90"), ("high", "10")])
 field_case("stat-range-only-low", "statistics", {"value": None}, "a range needs both `low` and `high`",
            line=None, field=None, extra=[("low", "10")])
 field_case("stat-value-and-range", "statistics", {}, "not both", line=None, field=None,
            extra=[("low", "10"), ("high", "20")])
 field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'")
-field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'",
-           line=None)
-field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'",
-           line=None)
+field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'")
+field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'")
 field_case("source-unknown-article-in-via", "sources", {"via": "[no-such-article]"},
-           "unknown article id 'no-such-article'", line=None)
+           "unknown article id 'no-such-article'")
 field_case("source-via-empty", "sources", {"via": "[]"}, "")
 field_case("stat-id-dot-dot-slash", "statistics", {"id": "../../etc/passwd"}, "expected an id of lowercase letters",
            record="../../etc/passwd")
@@ -433,7 +430,7 @@ field_case("article-url-javascript-mixed-case", "articles", {"url": "JavaScript:
 field_case("stat-year-in-future", "statistics", {"year": "2999"}, "expected a year between 1900 and")
 field_case("source-year-in-future", "sources", {"year_published": "2999"}, "expected a year between 1900 and")
 field_case("stat-year-after-source-published", "statistics", {"year": "2016"},
-           "year 2016 is after the source was published (2015)", line=None)
+           "year 2016 is after the source was published (2015)")
 field_case("stat-currency-without-code", "statistics", {"unit": "currency"}, "needs a `currency` code",
            line=None, field=None)
 field_case("stat-currency-code-lowercase", "statistics", {"unit": "currency"}, "has characters that are not allowed",
@@ -456,15 +453,16 @@ def _(t: Template, root: Path) -> Expect:
     block = _block(t.fields["statistics"])
     replace_record(t, root, "statistics", raw=block + "\n" + block)
     second = t.start["statistics"] + len(t.fields["statistics"]) + 1
-    return [f"stats/statistics.yaml:{t.start['statistics']}:", f"stats/statistics.yaml:{second}:",
-            f"id={STAT_ID} field=id: duplicate statistic id"]
+    return [f"stats/statistics.yaml:{second}: error: id={STAT_ID} field=id: duplicate statistic id; "
+            f"first used at stats/statistics.yaml:{t.start['statistics']}"]
 
 
 @case("source-duplicate-id-across-files")
 def _(t: Template, root: Path) -> Expect:
     (root / "stats" / "sources").mkdir()
     (root / "stats" / "sources" / "more.yaml").write_text(_block(t.fields["sources"]), encoding="utf-8")
-    return [f"stats/sources.yaml:{t.start['sources']}:", "stats/sources/more.yaml:1:", "duplicate source id"]
+    return [f"stats/sources/more.yaml:1: error: id={dict(t.fields['sources'])['id']} field=id: duplicate source id; "
+            f"first used at stats/sources.yaml:{t.start['sources']}"]
 
 
 # --- translations -------------------------------------------------------------------------

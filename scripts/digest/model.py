@@ -126,6 +126,14 @@ class Topic(_Record):
     order: int = Field(ge=0, description="Position in the navigation; lower comes first.")
 
 
+class FieldError(ValueError):
+    """A rule about the whole record that one field breaks: the message then points at that field's line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class Statistic(_Record):
     """One figure as a source states it, with the words that frame it."""
 
@@ -201,9 +209,12 @@ class Statistic(_Record):
         if has_range and (self.low is None or self.high is None):
             raise ValueError("a range needs both `low` and `high`")
         if has_range and self.low > self.high:  # type: ignore[operator]
-            raise ValueError(f"range has low ({self.low:g}) greater than high ({self.high:g})")
-        if self.unit == "percent" and any(not 0 <= n <= 100 for n in self.numbers):
-            raise ValueError("a percent must lie between 0 and 100")
+            raise FieldError("low", f"range has low ({self.low:g}) greater than high ({self.high:g})")
+        if self.unit == "percent":
+            for name in ("value", "low", "high"):
+                number = getattr(self, name)
+                if number is not None and not 0 <= number <= 100:
+                    raise FieldError(name, f"a percent must lie between 0 and 100 (got {number:g})")
         if self.unit == "currency" and not self.currency:
             raise ValueError("unit `currency` needs a `currency` code such as `USD`")
         if self.unit != "currency" and self.currency:
