@@ -33,7 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except InputError as err:
         _print_problems(err.problems)
-        print(f"{len([p for p in err.problems if p.severity == 'error'])} problem(s); nothing was written.", file=sys.stderr)
+        errors = len([p for p in err.problems if p.severity == "error"]) or len(err.problems)
+        print(f"{errors} problem{'' if errors == 1 else 's'}; nothing was written "
+              "(the last good site, if any, is unchanged).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)

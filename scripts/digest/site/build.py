@@ -8,6 +8,7 @@ MkDocs cleans its output folder before writing pages, so a failure half-way
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
     try:
         result = subprocess.run(command, cwd=root, text=True, capture_output=True, env=_env())
         if result.returncode != 0:
-            raise InputError([Problem("mkdocs build", None, None, None, _failure(result.stderr or result.stdout))])
+            raise InputError(failure_problems(result.stderr or result.stdout))
         sys.stderr.write(result.stderr)
         (staging / ".built").write_text("complete\n", encoding="utf-8")
         _swap(staging, target)
@@ -42,13 +43,39 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life banner would bury the problems
     return env
 
 
-def _failure(output: str) -> str:
-    """MkDocs' own lines, without its INFO chatter: the problems are already well worded."""
-    lines = [line for line in output.splitlines() if line.strip() and not line.startswith("INFO")]
-    return "build failed, the previous site is unchanged:\n" + "\n".join(lines[-60:])
+_PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): "
+                           r"(?:id=(?P<record>[^\s:]+) ?)?(?:field=(?P<field>[^\s:]+))?(?::? )?(?P<message>.*)$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CHATTER = ("INFO", "DEBUG", "digest:")  # progress lines, not problems
+_SUMMARY = re.compile(r"^(ERROR|WARNING)\s+-\s+\d+ problem\(s\) in the input")
+
+
+def failure_problems(output: str) -> list[Problem]:
+    """The problems of a failed MkDocs run, one each, as the digest's own lines or MkDocs' own words.
+
+    The plugin's lines (``file:line: error: …``) become problems again, so the count is
+    theirs; any other warning or error line (MkDocs' own) is one problem. Progress lines,
+    colour codes and third-party banners are dropped.
+    """
+    problems, other = [], []
+    for raw in output.splitlines():
+        line = _ANSI.sub("", raw).rstrip()
+        if not line.strip() or line.startswith(_CHATTER) or _SUMMARY.match(line) or line.lstrip().startswith("│"):
+            continue
+        match = _PROBLEM_LINE.match(line)
+        if match and match.group("message"):
+            problems.append(Problem(match.group("file"), int(match.group("line")) if match.group("line") else None,
+                                    match.group("record"), match.group("field"), match.group("message"),
+                                    match.group("severity")))  # type: ignore[arg-type]
+        elif line.startswith(("ERROR", "WARNING", "Aborted", "Error")):
+            other.append(Problem("mkdocs build", None, None, None, re.sub(r"^(ERROR|WARNING)\s+-\s+", "", line)))
+    found = problems + [p for p in other if not p.message.startswith("Aborted with")]
+    return found or [Problem("mkdocs build", None, None, None, "build failed: " + " / ".join(
+        _ANSI.sub("", line) for line in output.splitlines()[-5:]))]
 
 
 def _swap(staging: Path, target: Path) -> None:
