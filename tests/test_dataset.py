@@ -14,11 +14,18 @@ from digest.model import UNKNOWN
 DATASET = load_dataset(ROOT / "stats")
 
 
-def _seed_text(article_id: str) -> str:
+def _seed_text(article_id: str) -> str | None:
+    """The article's text, or None for an article whose text is not kept (its quotes are checked by reviewers)."""
     article = DATASET.articles[article_id]
+    if article.file is None:
+        return None
     if not SEEDS.is_dir():
         pytest.skip(f"seed articles not found at {SEEDS}; check out the project beside shared/seeds")
     return " ".join((SEEDS / article.file).read_text(encoding="utf-8").split())
+
+
+def _has_local_text(stat_id: str) -> bool:
+    return any(DATASET.articles[a].file for a in DATASET.sources[DATASET.statistics[stat_id].source].via)
 
 
 def test_validate_reports_no_errors_or_warnings():
@@ -43,18 +50,18 @@ def test_every_source_is_used():
 
 
 def test_all_seed_articles_are_represented():
-    files = {a.file for a in DATASET.articles.values()}
+    files = {a.file for a in DATASET.articles.values() if a.file}  # articles without a kept text are fine
     if SEEDS.is_dir():
         assert files == {p.name for p in SEEDS.glob("*.txt")}
     via = {a for s in DATASET.sources.values() for a in s.via}
     assert via == set(DATASET.articles)
 
 
-@pytest.mark.parametrize("stat_id", sorted(DATASET.statistics))
+@pytest.mark.parametrize("stat_id", sorted(s for s in DATASET.statistics if _has_local_text(s)))
 def test_quote_stands_in_its_seed(stat_id: str):
     """The quote is copied exactly (up to white space) from an article the source came through."""
     stat = DATASET.statistics[stat_id]
-    texts = [_seed_text(a) for a in DATASET.sources[stat.source].via]
+    texts = [text for a in DATASET.sources[stat.source].via if (text := _seed_text(a)) is not None]
     quote = " ".join(stat.quote.split())
     assert any(quote in text for text in texts), f"{stat_id}: quote not found in {DATASET.sources[stat.source].via}"
 
