@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "build": "Build the site into site/ atomically: the old site stays if anything fails.",
     "i18n": "Translations: `i18n update` refreshes the catalogs, `i18n status` reports strings and pages per language, "
             "`i18n reviewed PAGE` marks a translated page as following its source page.",
+    "serve": "Preview the site at http://127.0.0.1:8000/…, rebuilding on save; `--lang da` builds and watches one language.",
     "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, and synthetic large datasets.",
 }
 
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     i18n.add_argument("--summary", type=Path, default=None,
                       help="status: also append a Markdown report to this file (CI: \"$GITHUB_STEP_SUMMARY\")")
     i18n.set_defaults(handler=_i18n)
+
+    serve = sub.add_parser("serve", help=COMMANDS["serve"])
+    serve.add_argument("--lang", default=None, help="build and watch only this language, served at the root")
+    serve.add_argument("--dev-addr", default=None, metavar="HOST:PORT", help="address to serve on (default: mkdocs.yml's)")
+    serve.set_defaults(handler=_serve)
 
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
     bench.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (median reported)")
@@ -132,6 +138,18 @@ def _i18n(args: argparse.Namespace) -> int:
     from .i18n_commands import reviewed, status, update
 
     return {"update": update, "status": status, "reviewed": reviewed}[args.action](args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    from .site.serve import serve
+
+    serve(args.root.resolve(), lang=args.lang, dev_addr=args.dev_addr)
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:

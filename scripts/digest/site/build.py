@@ -51,7 +51,7 @@ _PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<sev
                            r"(?:id=(?P<record>[^\s:]+) ?)?(?:field=(?P<field>[^\s:]+))?(?::? )?(?P<message>.*)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CHATTER = ("INFO", "DEBUG", "digest:")  # progress lines, not problems
-_SUMMARY = re.compile(r"^(ERROR|WARNING)\s+-\s+\d+ problem\(s\) in the input")
+_SUMMARY = re.compile(r"\d+ problem\(s\) in the input")  # the plugin's heading, alone or in MkDocs' "Error building page"
 
 
 def failure_problems(output: str) -> list[Problem]:
@@ -64,7 +64,7 @@ def failure_problems(output: str) -> list[Problem]:
     problems, other = [], []
     for raw in output.splitlines():
         line = _ANSI.sub("", raw).rstrip()
-        if not line.strip() or line.startswith(_CHATTER) or _SUMMARY.match(line) or line.lstrip().startswith("│"):
+        if not line.strip() or line.startswith(_CHATTER) or _SUMMARY.search(line) or line.lstrip().startswith("│"):
             continue
         match = _PROBLEM_LINE.match(line)
         if match and match.group("message"):
