@@ -1,0 +1,105 @@
+"""Preview timing: seconds from saving a one-figure edit until the preview server serves the changed page.
+
+What a translator or editor waits for, end to end: ``digest serve --lang xx`` runs in its
+own process on a scratch copy; once it serves the page, one figure's value is changed
+on disk (as an editor's save), and the page is requested until the served HTML
+differs. The server holds requests while it rebuilds, so the clock stops when the
+rebuilt page arrives — file-watcher latency, rebuild and serving all count.
+
+Kept apart from ``bench.py`` (which owns repetitions, pairing with the plain-MkDocs
+baseline and the ``bench.json`` layout): ``bench`` calls :func:`preview_seconds` once per
+round and reports ``ratios.preview_over_baseline``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import digest
+
+FIGURE_PAGE = "topics/small-business/"  # shows the figure the edit changes (see edit_one_figure)
+_VALUE = re.compile(r"^  value: (\d+)$", re.M)
+
+
+def edit_one_figure(project: Path) -> None:
+    """Give the first figure a value it has not had in this run (81 → 82 → 83 …), as a real edit would.
+
+    Alternating between two values would find both versions' charts in the cache from
+    the second edit on, and time a cache hit instead of an edit.
+    """
+    path = project / "stats" / "statistics.yaml"
+    text = path.read_text(encoding="utf-8")
+    match = _VALUE.search(text)
+    if match is None:
+        raise RuntimeError(f"no `value:` line to edit in {path}")
+    value = int(match.group(1)) + 1 if int(match.group(1)) < 100 else 1
+    path.write_text(text[: match.start(1)] + str(value) + text[match.end(1):], encoding="utf-8")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str, timeout: float) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _strip_reload_script(page: bytes) -> bytes:
+    """The live-reload script carries the build's timestamp; compare pages without it."""
+    marker = page.rfind(b"var livereload")
+    at = page.rfind(b"<script>", 0, marker) if marker >= 0 else -1
+    return page[:at] if at >= 0 else page
+
+
+def preview_seconds(project: Path, lang: str = "da", edits: int = 1, timeout: float = 120.0) -> list[float]:
+    """Start a one-language preview of ``project`` and time ``edits`` one-figure edits; seconds for each."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/customer-service-digest/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": os.pathsep.join([str(Path(digest.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    server = subprocess.Popen([sys.executable, "-m", "digest.cli", "--root", str(project), "serve", "--lang", lang,
+                               "--dev-addr", f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        page = None
+        while page is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"preview server did not start:\n{server.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
+            time.sleep(0.1)
+            page = _fetch(base + FIGURE_PAGE, timeout=timeout)
+        times = []
+        for _ in range(edits):
+            before = _strip_reload_script(page)
+            time.sleep(0.5)  # let the watcher settle, as between two real saves
+            started = time.monotonic()
+            edit_one_figure(project)
+            while True:
+                page = _fetch(base + FIGURE_PAGE, timeout=timeout) or page
+                if _strip_reload_script(page) != before:
+                    break
+                if time.monotonic() - started > timeout:
+                    raise RuntimeError("the preview never served the edited page")
+                time.sleep(0.01)
+            times.append(time.monotonic() - started)
+        return times
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
