@@ -11,14 +11,16 @@ import pytest
 from conftest import ROOT
 from digest.chart import plan_charts, render_charts, render_spec
 from digest.config import load_config
-from digest.i18n import load_translators
+from digest.catalogs import load_translators
 from digest.load import load_dataset
 
 
 def plans_for(root: Path, cache: Path):
+    """Dataset, translators, and the chart plans by "lang/chart_id" (for the tests' lookups)."""
     dataset = load_dataset(root / "stats")
     translators, _ = load_translators(root, load_config(root), dataset, cache / "i18n")
-    return dataset, translators, plan_charts(dataset, translators)
+    plans = {f"{p.spec.lang}/{p.spec.chart_id}": p for p in plan_charts(dataset, translators)}
+    return dataset, translators, plans
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def shipped(tmp_path_factory):
 def test_korean_chart_has_every_glyph(shipped):
     """A missing glyph is a matplotlib warning; as an error it fails this test."""
     _, _, plans = shipped
-    spec, _ = plans["ko/loyalty-switching"]
+    spec = plans["ko/loyalty-switching"].spec
     assert any("\uac00" <= ch <= "\ud7a3" for ch in spec.title + "".join(r.label for p in spec.panels for r in p.rows))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -40,14 +42,15 @@ def test_korean_chart_has_every_glyph(shipped):
 def test_the_glyph_check_can_fail(shipped):
     """The same Korean text in a Latin-only font does warn, so the test above is not vacuous."""
     _, _, plans = shipped
-    spec, _ = plans["ko/loyalty-switching"]
+    spec = plans["ko/loyalty-switching"].spec
     with pytest.warns(UserWarning, match="missing from font"):
         render_spec(dataclasses.replace(spec, fonts=("DejaVu Sans",)))
 
 
 def test_chart_draws_the_dataset_values(shipped):
     dataset, _, plans = shipped
-    for name, (spec, stat_ids) in plans.items():
+    for name, plan in plans.items():
+        spec, stat_ids = plan.spec, plan.figures
         drawn = sorted(n for panel in spec.panels for row in panel.rows for n in row.numbers)
         wanted = sorted(n for s in stat_ids for n in dataset.statistics[s].numbers)
         assert drawn == wanted, name
@@ -62,8 +65,7 @@ def test_every_topic_has_a_chart_in_every_language(shipped):
 
 def test_chart_text_is_localized(shipped):
     _, _, plans = shipped
-    sv, _ = plans["sv/word-of-mouth"]
-    ko, _ = plans["ko/word-of-mouth"]
+    sv, ko = plans["sv/word-of-mouth"].spec, plans["ko/word-of-mouth"].spec
     assert sv.title != ko.title
     assert "\u00a0%" in " ".join(r.shown[0] for p in sv.panels for r in p.rows)
     assert sv.source_line.startswith("Källa") and "American Express (2011)" in sv.source_line
@@ -71,7 +73,7 @@ def test_chart_text_is_localized(shipped):
 
 def test_same_spec_gives_identical_svg_without_date(shipped):
     _, _, plans = shipped
-    spec, _ = plans["da/cost-of-service"]
+    spec = plans["da/cost-of-service"].spec
     first, second = render_spec(spec), render_spec(spec)
     assert first == second
     assert b"<dc:date>" not in first
@@ -79,16 +81,17 @@ def test_same_spec_gives_identical_svg_without_date(shipped):
 
 def test_cache_renders_nothing_twice_and_only_what_an_edit_touches(project: Path, tmp_path: Path):
     cache = tmp_path / "cache"
-    _, _, plans = plans_for(project, cache)
-    _, rendered, reused = render_charts(plans, cache / "charts", workers=2)
+    dataset, translators, plans = plans_for(project, cache)
+    charts, rendered, reused = render_charts(list(plans.values()), dataset, translators, cache / "charts", workers=2)
     assert (rendered, reused) == (len(plans), 0)
-    _, rendered, reused = render_charts(plans, cache / "charts", workers=2)
+    assert all(chart.file.is_file() and chart.info.path.endswith(".svg") for chart in charts)
+    _, rendered, reused = render_charts(list(plans.values()), dataset, translators, cache / "charts", workers=2)
     assert (rendered, reused) == (0, len(plans))
 
     path = project / "stats" / "statistics.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("  value: 81\n", "  value: 82\n", 1), encoding="utf-8")
-    _, _, edited = plans_for(project, cache)
-    touched = {name for name, (_, ids) in edited.items() if "amex-2011-small-business-better" in ids}
+    dataset, translators, edited = plans_for(project, cache)
+    touched = {name for name, plan in edited.items() if "amex-2011-small-business-better" in plan.figures}
     assert touched == {f"{lang}/{chart}" for lang in ("sv", "da", "no", "ko") for chart in ("small-business", "headline")}
-    _, rendered, reused = render_charts(edited, cache / "charts", workers=2)
+    _, rendered, reused = render_charts(list(edited.values()), dataset, translators, cache / "charts", workers=2)
     assert rendered == len(touched) and reused == len(edited) - len(touched)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from digest.config import DigestConfig
-from digest.i18n import LanguageStatus
+from digest.catalogs import LanguageStatus
 from digest.progress import build_report, publishable
 from digest.tracking import PageState
 

@@ -14,9 +14,10 @@ import pytest
 from conftest import LANGS, ROOT, build, page_paths
 from digest.config import load_config
 from digest.format import value_text
-from digest.i18n import load_translators
+from digest.catalogs import load_translators
 from digest.load import load_dataset
-from digest.render import SHORTCODE, expected_pages
+from digest.lint import expected_pages
+from digest.shortcodes import SHORTCODE
 
 DATASET = load_dataset(ROOT / "stats")
 CONFIG = load_config(ROOT)

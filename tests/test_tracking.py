@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from digest.problems import InputError
-from digest.render import lint_prose
+from digest.lint import lint_prose
 from digest.tracking import (blob_id, check_tracking, mark_all_reviewed, mark_reviewed, page_states,
                              recorded_hash, with_hash)
 

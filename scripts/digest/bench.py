@@ -123,7 +123,8 @@ def _baseline_project(project: Path, target: Path) -> Path:
             rel = page.relative_to(source_dir).as_posix()
             out = docs / rel
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(pipeline.render_page(page.read_text(encoding="utf-8"), lang, rel), encoding="utf-8")
+            markdown = page.read_text(encoding="utf-8")
+            out.write_text(_expanded(pipeline, markdown, lang, rel), encoding="utf-8")
         pipeline.write_language_files(docs, lang)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\n  - digest:\n(      .*\n)*", "\n", config)
@@ -131,17 +132,34 @@ def _baseline_project(project: Path, target: Path) -> Path:
     return target
 
 
+def _expanded(pipeline: "Pipeline", markdown: str, lang: str, rel: str) -> str:  # noqa: F821
+    """A page with each shortcode replaced by its HTML: what stock MkDocs builds for the baseline.
+
+    Only for timing: Markdown re-reads this HTML, which the digest's own build never lets it do.
+    """
+    from .shortcodes import REGISTRY, SHORTCODE
+
+    renderer, page = pipeline.renderer(lang), pipeline.page_context(lang, rel)
+
+    def replace(match: re.Match[str]) -> str:
+        html = renderer.expand(match.group(1), match.group(2), page)
+        return f"\n\n{html}\n\n" if REGISTRY[match.group(1)].block else html
+
+    return SHORTCODE.sub(replace, markdown)
+
+
 def _chart_count(project: Path) -> int:
     from .pipeline import pipeline_for
 
-    return len(pipeline_for(project, project / ".cache").plans)
+    return len(pipeline_for(project, project / ".cache").charts)
 
 
 def _single_chart_time(project: Path) -> float:
     from .chart import render_spec
     from .pipeline import pipeline_for
 
-    spec, _ = pipeline_for(project, project / ".cache").plans["sv/loyalty-switching"]
+    charts = pipeline_for(project, project / ".cache").charts
+    spec = next(c.spec for c in charts if c.lang == "sv" and c.chart_id == "loyalty-switching")
     render_spec(spec)  # warm up imports and fonts
     times = []
     for _ in range(5):
@@ -210,7 +228,7 @@ def synthetic_project(root: Path, target: Path, size: int) -> Path:
     from babel.messages.pofile import write_po
 
     from .config import load_config
-    from .i18n import build_template, catalog_path
+    from .catalogs import build_template, catalog_path
     from .load import load_dataset
 
     project = copy_inputs(root, target)

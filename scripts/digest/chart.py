@@ -4,7 +4,8 @@ Two halves. :func:`plan_charts` runs in the build process and turns the dataset,
 already formatted for each locale, into :class:`ChartSpec` values — plain data
 holding every string and number the picture shows. :func:`render_spec` turns one
 spec into SVG bytes, and is all a worker process needs, so charts render in a
-process pool on every core. The cache key is the spec itself plus the chart
+process pool on every core. :func:`render_charts` returns one typed :class:`Chart`
+per language and chart id: what later stages (render, export) need of it. The cache key is the spec itself plus the chart
 code's version: a second build renders nothing; editing one figure re-renders
 only the charts that show it.
 
@@ -16,7 +17,6 @@ is what screen readers and search engines read.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -25,13 +25,13 @@ import textwrap
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from .format import value_text, year_text
-from .i18n import Translator
+from .format import unknown_or, value_text, year_text
 from .load import Dataset
 from .messages import N_
-from .model import UNKNOWN, Statistic
+from .model import Statistic
+from .translate import Translator
 
 CHART_CODE_VERSION = "4"  # bump when the drawing code changes, to invalidate the cache
 CHARTED_UNITS = ("percent", "people", "multiplier")  # others are listed on the page, not drawn
@@ -89,7 +89,7 @@ class ChartSpec:
 
 @dataclass(frozen=True)
 class ChartInfo:
-    """What the render stage needs to know of a rendered chart."""
+    """What a page shows of a chart: its files, size, alt text and data table."""
 
     path: str  # relative to the language root, e.g. "charts/word-of-mouth-1a2b3c4d.svg"
     csv_path: str
@@ -100,22 +100,52 @@ class ChartInfo:
     rows: tuple[tuple[str, str, str, str], ...]  # label, value, year, source producer
 
 
+@dataclass(frozen=True)
+class ChartPlan:
+    """A chart to draw: its spec, and the ids of the figures it shows (in order)."""
+
+    spec: ChartSpec
+    figures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart of one language: spec, figures, the cached SVG file, and what a page shows."""
+
+    spec: ChartSpec
+    figures: tuple[str, ...]
+    file: Path
+    info: ChartInfo
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def chart_id(self) -> str:
+        return self.spec.chart_id
+
 
 # --- planning (build process) ---------------------------------------------------
 
-def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> dict[str, tuple[ChartSpec, tuple[str, ...]]]:
-    """Specs for every topic chart and the headline chart, per language, with the figures each shows."""
-    plans = {}
+def _groups(dataset: Dataset) -> list[tuple[str, str, list[Statistic]]]:
+    """(chart id, title, charted figures) of every chart the dataset gives, in page order."""
     groups = [(t.id, t.chart_title, dataset.statistics_of(t.id)) for t in dataset.topics_in_order]
     groups.append(("headline", HEADLINE_TITLE, [s for s in dataset.statistics.values() if s.headline]))
-    for code, translator in translators.items():
-        for chart_id, title, stats in groups:
-            shown = [s for s in stats if s.unit in CHARTED_UNITS]
-            if not shown:
-                continue
-            spec = _spec(chart_id, title, shown, dataset, translator)
-            plans[f"{code}/{chart_id}"] = (spec, tuple(s.id for s in shown))
-    return plans
+    charted = [(chart_id, title, [s for s in stats if s.unit in CHARTED_UNITS]) for chart_id, title, stats in groups]
+    return [group for group in charted if group[2]]
+
+
+def chart_ids(dataset: Dataset) -> list[str]:
+    """Ids a page may name in ``[[chart ID]]``: topics with a charted figure, and ``headline``."""
+    return [chart_id for chart_id, _, _ in _groups(dataset)]
+
+
+def plan_charts(dataset: Dataset, translators: Mapping[str, Translator]) -> list[ChartPlan]:
+    """Specs for every topic chart and the headline chart, per language, with the figures each shows."""
+    groups = _groups(dataset)
+    return [ChartPlan(_spec(chart_id, title, shown, dataset, translator), tuple(s.id for s in shown))
+            for translator in translators.values() for chart_id, title, shown in groups]
 
 
 def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> ChartSpec:
@@ -127,7 +157,7 @@ def _spec(chart_id: str, title: str, stats: Sequence[Statistic], dataset: Datase
     sources = []
     for stat in stats:
         source = dataset.sources[stat.source]
-        producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
+        producer = unknown_or(source.producer, tr, translate=False).value
         year = year_text(source.year_published, tr).value
         entry = f"{producer} ({year})"
         if entry not in sources:
@@ -171,38 +201,30 @@ def table_rows(spec: ChartSpec, stats: Sequence[Statistic], dataset: Dataset, tr
     """The chart's numbers as table rows: one per figure it draws."""
     out = []
     for stat in stats:
-        source = dataset.sources[stat.source]
-        producer = tr.text(UNKNOWN).value if source.producer == UNKNOWN else source.producer
+        producer = unknown_or(dataset.sources[stat.source].producer, tr, translate=False).value
         out.append((tr.text(stat.label).value, value_text(stat, tr).value, year_text(stat.year, tr).value, producer))
     return tuple(out)
 
 
-def chart_csv(stats: Sequence[Statistic], dataset: Dataset, tr: Translator) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "label", "value", "low", "high", "unit", "year", "source", "producer"])
-    for stat in stats:
-        writer.writerow([stat.id, tr.text(stat.label).value, _raw(stat.value), _raw(stat.low), _raw(stat.high),
-                         stat.unit, stat.year, stat.source, dataset.sources[stat.source].producer])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _raw(number: float | None) -> str:
-    return "" if number is None else f"{number:g}"
-
-
 # --- rendering (any process) ------------------------------------------------------
 
-def render_charts(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], cache_dir: Path,
-                  workers: int | None = None) -> tuple[dict[str, Path], int, int]:
-    """Make sure every planned chart is in the cache; return paths and (rendered, reused)."""
+def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Mapping[str, Translator],
+                  cache_dir: Path, workers: int | None = None) -> tuple[list[Chart], int, int]:
+    """Make sure every planned chart is in the cache; return the charts and how many were (rendered, reused)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: cache_dir / f"{spec.key()}.svg" for name, (spec, _) in plans.items()}
-    missing = {}
-    for name, (spec, _) in plans.items():
-        if not paths[name].exists():
-            missing.setdefault(paths[name], spec)
-    specs = list(missing.items())
+    paths = [cache_dir / f"{plan.spec.key()}.svg" for plan in plans]
+    missing: dict[Path, ChartSpec] = {}
+    for plan, path in zip(plans, paths):
+        if not path.exists():
+            missing.setdefault(path, plan.spec)
+    _render_missing(list(missing.items()), workers)
+    charts = [Chart(plan.spec, plan.figures, path, chart_info(plan, dataset, translators[plan.spec.lang]))
+              for plan, path in zip(plans, paths)]
+    return charts, len(missing), len(plans) - len(missing)
+
+
+def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) -> None:
+    """Draw the charts not in the cache, in a process pool when there are enough of them."""
     if specs:
         _setup_matplotlib()
         import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
@@ -214,7 +236,6 @@ def render_charts(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], cache_
     else:
         for path, spec in specs:
             _write_atomic(path, render_spec(spec))
-    return paths, len(specs), len(plans) - len(specs)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -311,30 +332,12 @@ def _draw_panel(ax, panel: Panel) -> None:  # noqa: ANN001 - matplotlib Axes
     ax.set_facecolor(PALETTE["background"])
 
 
-def chart_infos(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], dataset: Dataset,
-                translators: Mapping[str, Translator]) -> dict[str, ChartInfo]:
-    """What the render stage needs for each chart: file names, size, alt text, table."""
-    infos = {}
-    for name, (spec, stat_ids) in plans.items():
-        translator = translators[spec.lang]
-        stats = [dataset.statistics[s] for s in stat_ids]
-        key = spec.key()
-        infos[name] = ChartInfo(
-            path=f"charts/{spec.chart_id}-{key[:8]}.svg", csv_path=f"charts/{spec.chart_id}-{key[:8]}.csv",
-            width=round(WIDTH_IN * CSS_PX_PER_IN), height=round(spec.height_in * CSS_PX_PER_IN),
-            alt=alt_text(spec, translator), statistics=stat_ids,
-            rows=table_rows(spec, stats, dataset, translator))
-    return infos
-
-
-def chart_files(plans: Mapping[str, tuple[ChartSpec, tuple[str, ...]]], infos: Mapping[str, ChartInfo],
-                cached: Mapping[str, Path], dataset: Dataset, translator: Translator
-                ) -> Iterable[tuple[str, bytes]]:
-    """(path under the language root, bytes) of every chart file of one language."""
-    for name, (spec, stat_ids) in plans.items():
-        if spec.lang != translator.lang.code:
-            continue
-        info = infos[name]
-        yield info.path, cached[name].read_bytes()
-        stats = [dataset.statistics[s] for s in stat_ids]
-        yield info.csv_path, chart_csv(stats, dataset, translator)
+def chart_info(plan: ChartPlan, dataset: Dataset, translator: Translator) -> ChartInfo:
+    """What a page needs of one chart: file names (by content hash), size, alt text, table."""
+    spec, key = plan.spec, plan.spec.key()
+    stats = [dataset.statistics[s] for s in plan.figures]
+    return ChartInfo(
+        path=f"charts/{spec.chart_id}-{key[:8]}.svg", csv_path=f"charts/{spec.chart_id}-{key[:8]}.csv",
+        width=round(WIDTH_IN * CSS_PX_PER_IN), height=round(spec.height_in * CSS_PX_PER_IN),
+        alt=alt_text(spec, translator), statistics=plan.figures,
+        rows=table_rows(spec, stats, dataset, translator))

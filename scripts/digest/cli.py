@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .problems import InputError, Problem
+from .problems import InputError, Problem, errors_only
+
+CACHE_DIR = ".cache"  # as the plugin's default cache_dir: validate compiles catalogs into the same cache
 
 COMMANDS: dict[str, str] = {
     "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
@@ -91,27 +93,17 @@ def _print_problems(problems: Sequence[Problem]) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    """Everything an outsider can change: dataset, config, catalogs, prose."""
-    from .config import load_config
-    from .i18n import build_template, catalog_path, check_catalog
-    from .load import check_dataset
-    from .render import check_content
+    """Everything an outsider can change: dataset, config, catalogs, prose — the build's own checks."""
+    from .lint import validate
 
-    dataset, problems = check_dataset(args.root / "stats")
-    if dataset is not None:
-        config = load_config(args.root)
-        template = build_template(dataset)
-        for lang in config.languages:
-            path = catalog_path(args.root, lang.code)
-            if path.exists():
-                problems += check_catalog(path, lang, template)[1]
-        problems += check_content(args.root, dataset, config.codes)
-    _print_problems(problems)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        print(f"{len(errors)} error(s); fix them and run `digest validate` again.", file=sys.stderr)
+    try:
+        inputs = validate(args.root, args.root / CACHE_DIR)
+    except InputError as err:
+        _print_problems(err.problems)
+        print(f"{len(errors_only(err.problems))} error(s); fix them and run `digest validate` again.", file=sys.stderr)
         return 1
-    print(f"OK: {dataset.summary()}.")  # type: ignore[union-attr]
+    _print_problems(inputs.warnings)
+    print(f"OK: {inputs.dataset.summary()}.")
     return 0
 
 

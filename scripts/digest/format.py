@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
 
-from .i18n import Text, Translator
-from .messages import CURRENCY, PEOPLE, POINTS, RANGE, TIMES, UNKNOWN, YEAR_UNKNOWN
-from .model import Statistic
+from .messages import CURRENCY, PEOPLE, POINTS, RANGE, TIMES, UNKNOWN_WORD, YEAR_UNKNOWN
+from .model import UNKNOWN, Statistic
+from .translate import Text, Translator
 
 
 def number(value: float, locale: str) -> str:
@@ -55,7 +55,8 @@ def _currency(stat: Statistic, translator: Translator) -> Text:
 
 
 def year_text(year: int | str, translator: Translator) -> Text:
-    if year == "unknown":
+    """A year as written, or the translated 'year unknown'."""
+    if year == UNKNOWN:
         return translator.text(YEAR_UNKNOWN)
     return Text(str(year))
 
@@ -65,8 +66,8 @@ def unknown_or(value: object, translator: Translator, translate: bool = True) ->
 
     ``translate=False`` is for proper names (producers, titles), which stay as published.
     """
-    if value == "unknown" or value is None:
-        return translator.text(UNKNOWN)
+    if value == UNKNOWN or value is None:
+        return translator.text(UNKNOWN_WORD)
     if isinstance(value, int) and not isinstance(value, bool):
         return Text(number(value, translator.lang.locale))
     return translator.text(str(value)) if translate else Text(str(value))

@@ -15,9 +15,11 @@ from .problems import InputError, Problem
 
 
 def update(args: argparse.Namespace) -> int:
-    from .i18n import update_catalogs
+    from .catalogs import update_catalogs
+    from .config import load_config
+    from .load import load_dataset
 
-    for line in update_catalogs(args.root, args.lang):
+    for line in update_catalogs(args.root, load_config(args.root), load_dataset(args.root / "stats"), args.lang):
         print(line)
     return 0
 

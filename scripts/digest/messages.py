@@ -2,7 +2,7 @@
 
 ``N_("…")`` and ``NP_("…", "…")`` do nothing at run time; ``digest i18n update``
 finds them with Babel's extractor, so every word the generator prints on a page
-or chart lands in the catalogs. Look strings up with a :class:`~digest.i18n.Translator`.
+or chart lands in the catalogs. Look strings up with a :class:`~digest.translate.Translator`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
 
 
 # Interface strings used by several stages, defined once.
-UNKNOWN = N_("unknown")
+UNKNOWN_WORD = N_("unknown")  # the word shown; model.UNKNOWN is the value in the data
 YEAR_UNKNOWN = N_("year unknown")
 NOT_TRANSLATED = N_("not yet translated")
 OLD_DATA = N_("old data")

@@ -1,4 +1,4 @@
-"""The pipeline in one object: load → format → chart → render, run once per set of inputs.
+"""The pipeline in one object: validate → chart → render, run once per set of inputs.
 
 Any site builder can drive it (the MkDocs plugin does); it imports no site
 framework. A :class:`Pipeline` is cached by a fingerprint of its inputs, so the
@@ -9,107 +9,73 @@ reuse it instead of loading and validating again.
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .chart import ChartInfo, chart_files, chart_infos, plan_charts, render_charts
-from .config import DigestConfig, load_config
-from .format import sentence_text, unknown_or, value_text, year_text
-from .i18n import StatusReport, Translator, load_translators
-from .load import Dataset, load_dataset, to_frame
-from .problems import InputError
-from .render import PageContext, Renderer, check_content
+from .chart import Chart, plan_charts, render_charts
+from .export import cached_downloads, chart_files, write_file
+from .lint import Inputs, validate
+from .render import Renderer, template_environment
+from .shortcodes import PageContext
 
 _PIPELINES: dict[Path, "Pipeline"] = {}
 
 
 @dataclass
 class Pipeline:
+    """The stages' results for one set of inputs, and what the site stage asks of them."""
+
     root: Path
     cache_dir: Path
     fingerprint: str
-    config: DigestConfig
-    dataset: Dataset
-    translators: dict[str, Translator]
-    status: StatusReport
-    charts: dict[str, ChartInfo]
-    chart_cache: dict[str, Path]
-    plans: dict
+    inputs: Inputs
+    charts: list[Chart]
     updated: date
+    summary: str  # one line for the build log: what was loaded, what was drawn
     renderers: dict[str, Renderer] = field(default_factory=dict)
-    pages_checked: bool = False
-    written: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def languages(self) -> list[str]:
-        return self.config.codes
+        return self.inputs.config.codes
 
-    def check_pages(self) -> None:
-        """Lint all prose once per set of inputs; raise listing every problem."""
-        if self.pages_checked:
-            return
-        problems = check_content(self.root, self.dataset, self.languages)
-        if problems:
-            raise InputError(problems)
-        self.pages_checked = True
+    @property
+    def default_language(self) -> str:
+        return self.inputs.config.default.code
 
     def renderer(self, lang: str) -> Renderer:
+        """The render stage for one language (made once, with the project's template overrides)."""
         if lang not in self.renderers:
-            self.renderers[lang] = Renderer(self.dataset, self.config, self.translators[lang], self.charts,
-                                            self.updated, self.status)
+            charts = {chart.chart_id: chart for chart in self.charts if chart.lang == lang}
+            self.renderers[lang] = Renderer(self.inputs.dataset, self.inputs.config, self.inputs.translators[lang],
+                                            charts, self.updated, self.inputs.status, template_environment(self.root))
         return self.renderers[lang]
 
-    def render_page(self, markdown: str, lang: str, path: str) -> str:
-        return self.renderer(lang).render(markdown, PageContext(lang, path, f"content/{lang}/{path}"))
+    def page_context(self, lang: str, path: str) -> PageContext:
+        return PageContext(lang, path, f"content/{lang}/{path}")
 
     def write_language_files(self, site_dir: Path, lang: str) -> None:
         """Charts (SVG and CSV) and the dataset downloads of one language."""
-        prefix = site_dir if lang == self.config.default.code else site_dir / lang
-        for rel, data in chart_files(self.plans, self.charts, self.chart_cache, self.dataset, self.translators[lang]):
-            _write(prefix / rel, data)
-        for rel, data in self.downloads(lang).items():
-            _write(prefix / rel, data)
-
-    def downloads(self, lang: str) -> dict[str, bytes]:
-        """The dataset files of one language, cached by the content of their inputs.
-
-        Warm builds then skip pandas altogether; its import alone costs more than the rest
-        of a warm build's own work.
-        """
-        digest = hashlib.sha256(self.translators[lang].key.encode())
-        for path in sorted((self.root / "stats").rglob("*.yaml")):
-            digest.update(path.read_bytes())
-        folder = self.cache_dir / "downloads" / f"{lang}-{digest.hexdigest()[:20]}"
-        names = [f"data/digest-{lang}.csv", f"data/digest-{lang}.json"]
-        if not all((folder / name).exists() for name in names):
-            for rel, data in downloads(self.dataset, self.translators[lang]).items():
-                _write(folder / rel, data)
-        return {name: (folder / name).read_bytes() for name in names}
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        prefix = site_dir if lang == self.default_language else site_dir / lang
+        dataset, translator = self.inputs.dataset, self.inputs.translators[lang]
+        for rel, data in chart_files(self.charts, dataset, translator):
+            write_file(prefix / rel, data)
+        for rel, data in cached_downloads(self.root / "stats", self.cache_dir, dataset, translator).items():
+            write_file(prefix / rel, data)
 
 
 def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pipeline:
-    """The pipeline for the current inputs: cached if nothing changed, else run anew."""
+    """The pipeline for the current inputs: cached if nothing changed, else validated and run anew."""
     fingerprint = input_fingerprint(root)
     cached = _PIPELINES.get(root)
     if cached is not None and cached.fingerprint == fingerprint:
         return cached
-    config = load_config(root)
-    dataset = load_dataset(root / "stats")
-    translators, status = load_translators(root, config, dataset, cache_dir / "i18n")
-    plans = plan_charts(dataset, translators)
-    chart_cache, rendered, reused = render_charts(plans, cache_dir / "charts", workers)
-    print(f"digest: {dataset.summary()}; charts: {rendered} rendered, {reused} reused", file=sys.stderr)
-    pipeline = Pipeline(root, cache_dir, fingerprint, config, dataset, translators, status,
-                        chart_infos(plans, dataset, translators), chart_cache, plans, last_updated(root))
+    inputs = validate(root, cache_dir)
+    plans = plan_charts(inputs.dataset, inputs.translators)
+    charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache_dir / "charts", workers)
+    summary = f"{inputs.dataset.summary()}; charts: {rendered} rendered, {reused} reused"
+    pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, last_updated(root), summary)
     _PIPELINES[root] = pipeline
     return pipeline
 
@@ -136,27 +102,3 @@ def last_updated(root: Path) -> date:
         pass
     newest = max((p.stat().st_mtime for p in (root / "stats").rglob("*.yaml")), default=0)
     return datetime.fromtimestamp(newest, tz=timezone.utc).date()
-
-
-def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
-    """The whole dataset in the reader's language, as CSV and JSON."""
-    frame = to_frame(dataset)
-    stats = [dataset.statistics[i] for i in frame["id"]]
-    frame.insert(1, "text", [_sentence(s, translator) for s in stats])
-    frame.insert(2, "formatted_value", [value_text(s, translator).value for s in stats])
-    frame["topic_title"] = [translator.text(dataset.topics[s.topic].title).value for s in stats]
-    frame["year_shown"] = [year_text(s.year, translator).value for s in stats]
-    frame["source_title"] = [unknown_or(dataset.sources[s.source].title, translator, translate=False).value for s in stats]
-    frame["source_url"] = [dataset.sources[s.source].url for s in stats]
-    frame["caveat"] = [translator.text(s.caveat).value if s.caveat else None for s in stats]
-    code = translator.lang.code
-    records = json.loads(frame.to_json(orient="records", force_ascii=False))
-    return {
-        f"data/digest-{code}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8"),
-        f"data/digest-{code}.json": json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"),
-    }
-
-
-def _sentence(stat, translator: Translator) -> str:  # noqa: ANN001
-    template, value = sentence_text(stat, translator)
-    return template.value.replace("{value}", value.value)

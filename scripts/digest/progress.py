@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import DigestConfig
-from .i18n import LanguageStatus
+from .catalogs import LanguageStatus
 from .problems import Problem
 from .tracking import PageState
 
@@ -161,13 +161,13 @@ def collect(root: Path, only: Sequence[str] | None = None) -> ProgressReport:
     in ``problems`` (they would fail the build) rather than counted as translated.
     """
     from .config import load_config
-    from .i18n import build_template, catalog_path, check_catalog, status
+    from .catalogs import build_template, catalog_path, check_catalog, status
     from .load import load_dataset
     from .tracking import page_states
 
     config = load_config(root)
     dataset = load_dataset(root / "stats")
-    strings = status(root, only, dataset).languages
+    strings = status(root, config, dataset, only).languages
     template = build_template(dataset)
     problems: list[Problem] = []
     for lang in config.languages:

@@ -1,23 +1,27 @@
-"""Stage 5, site: the MkDocs plugin that runs the pipeline inside ``mkdocs build``/``serve``.
+"""Stage 6, site: the MkDocs plugin that runs the pipeline inside ``mkdocs build``/``serve``.
 
 MkDocs events used, and why:
 
-- ``on_config``: load and validate dataset, config and catalogs, plan and render
-  the charts. mkdocs-static-i18n re-runs the whole build once per language on
-  the same plugin instance, so the results are cached by a fingerprint of the
-  inputs: one load per build, not one per language.
-- ``on_pre_build``: lint every page of every language *before* MkDocs cleans the
-  site folder, so bad input stops the build with the last good site intact.
-- ``on_page_markdown``: expand the shortcodes of a page in its language.
+- ``on_config``: add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
+  to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
+  re-read as Markdown.
+- ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
+  every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
+  the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
+  build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
+  per language on the same plugin instance; the pipeline is cached by a fingerprint of
+  the inputs, so it runs once per build, not once per language.
+- ``on_page_markdown``: tell the extension which page, in which language, it converts.
 - ``on_page_context``: tell the template which language's search index to use.
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
   index into one per language.
+- ``on_build_error``: forget the passes of a failed build, so ``mkdocs serve`` starts afresh.
 - ``on_serve``: also watch ``stats/`` and ``site_config/``; ``content/`` is the
   docs folder, which MkDocs watches already.
 
-Nothing here computes: the stages before (load, format, chart, render) do, and
-none of them imports MkDocs.
+Nothing here computes: the stages before (load, format, chart, export, lint,
+render) do, and none of them imports MkDocs.
 """
 
 from __future__ import annotations
@@ -31,16 +35,30 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..problems import InputError
 from ..pipeline import Pipeline, pipeline_for
+from ..problems import InputError
+from ..render import ShortcodeExtension
+from ..shortcodes import PageContext
+
+log = get_plugin_logger("digest")
 
 
 class DigestPluginConfig(base.Config):
     """Options of the ``digest`` plugin in ``mkdocs.yml``."""
+
+    enabled = c.Type(bool, default=True)
+    """Run the digest (on by default); off, pages show their shortcodes as written, e.g. to time plain MkDocs.
+
+    ```yaml
+    plugins:
+      - digest:
+          enabled: false
+    ```
+    """
 
     root = c.Type(str, default=".")
     """Project folder holding ``stats/``, ``site_config/`` and ``content/``, relative to mkdocs.yml.
@@ -74,13 +92,22 @@ class DigestPluginConfig(base.Config):
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
-    """Runs load → format → chart → render for MkDocs, once per build."""
+    """Runs the digest pipeline for MkDocs, once per build."""
 
     def __init__(self) -> None:
-        self.pipeline: Pipeline | None = None
+        self._pipeline: Pipeline | None = None
         # Languages whose pass has started and not ended: the i18n plugin nests the
         # other languages' builds inside the default language's post-build step.
         self._passes: list[str] = []
+        self._page: PageContext | None = None
+        self._extension = ShortcodeExtension(self._expand)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline of this build; only there once on_pre_build has run."""
+        if self._pipeline is None:
+            raise PluginError("digest: the pipeline is used before on_pre_build ran")
+        return self._pipeline
 
     def _root(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.root).resolve()
@@ -88,48 +115,57 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _language(self, config: MkDocsConfig) -> str:
         """The language being built; the i18n plugin says None before its first pass starts."""
         i18n = config.plugins.get("i18n")
-        current = getattr(i18n, "current_language", None)
-        assert self.pipeline is not None
-        return current or self.pipeline.config.default.code
+        return getattr(i18n, "current_language", None) or self.pipeline.default_language
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = self._root(config)
-        try:
-            self.pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
-        except InputError as err:
-            raise PluginError(_message(err)) from None
+    def _expand(self, name: str, arg: str | None) -> str:
+        """The extension's callback: one shortcode's HTML on the page being converted."""
+        if self._page is None:
+            raise PluginError(f"digest: [[{name}]] outside a page")
+        return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.enabled and self._extension not in config.markdown_extensions:
+            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        assert self.pipeline is not None
+        if not self.config.enabled:
+            return
+        root = self._root(config)
+        if not self._passes:  # the outermost pass: inputs may have changed since the last build
+            try:
+                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+            except InputError as err:
+                raise PluginError(_message(err)) from None
+            if pipeline is not self._pipeline:
+                log.info(pipeline.summary)
+            self._pipeline = pipeline
         self._passes.append(self._language(config))
-        try:
-            self.pipeline.check_pages()
-        except InputError as err:
-            raise PluginError(_message(err)) from None
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.pipeline is not None
-        lang = self._language(config)
-        try:
-            return self.pipeline.render_page(markdown, lang, _page_path(page.file.src_uri, self.pipeline.languages))
-        except InputError as err:
-            raise PluginError(_message(err)) from None
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            lang = self._language(config)
+            self._page = self.pipeline.page_context(lang, _page_path(page.file.src_uri, self.pipeline.languages))
+        return markdown
 
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        assert self.pipeline is not None
-        lang = self._language(config)
-        context["digest_lang_prefix"] = "" if lang == self.pipeline.config.default.code else f"{lang}/"
+        if self.config.enabled:
+            lang = self._language(config)
+            context["digest_lang_prefix"] = "" if lang == self.pipeline.default_language else f"{lang}/"
         return context
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
     def on_post_build(self, config: MkDocsConfig) -> None:
-        assert self.pipeline is not None
+        if not self.config.enabled:
+            return
         site_dir = Path(config.site_dir)
         lang = self._passes.pop() if self._passes else self._language(config)
         self.pipeline.write_language_files(site_dir, lang)
         if not self._passes:  # the outermost pass ends last, when every language is written
-            split_search_index(site_dir, self.pipeline.languages, self.pipeline.config.default.code)
+            split_search_index(site_dir, self.pipeline.languages, self.pipeline.default_language)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._passes.clear()  # a failed build ends every pass; the next one starts from the outermost
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = self._root(config)
@@ -167,7 +203,7 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
             docs = [d for d in merged["docs"] if not any(d["location"].startswith(f"{o}/") for o in others)]
         else:
             docs = [dict(d, location=d["location"][len(prefix):]) for d in merged["docs"] if d["location"].startswith(prefix)]
-        index = {"config": dict(merged["config"], lang=[_lunr_language(code)]), "docs": docs}
+        index = {"config": dict(merged["config"], lang=[code]), "docs": docs}
         target = site_dir / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
@@ -175,6 +211,3 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         if prefix and sitemap.exists():  # Material also fetches sitemap.xml from the base it searches under
             shutil.copyfile(sitemap, site_dir / prefix / "sitemap.xml")
 
-
-def _lunr_language(code: str) -> str:
-    return {"no": "no"}.get(code, code)

@@ -1,4 +1,8 @@
-"""Translations: gettext catalogs under ``content/<lang>/LC_MESSAGES/digest.po``.
+"""Catalog upkeep: check, compile, update and report the gettext catalogs.
+
+The catalogs live under ``content/<lang>/LC_MESSAGES/digest.po``; looking strings
+up at build time is :mod:`digest.translate`'s job, this module makes and checks
+what it reads.
 
 Message ids are the canonical English strings (statistic sentences and labels,
 topic titles, caveats, source notes, and the interface strings marked with
@@ -13,6 +17,7 @@ Compiled ``.mo`` files are cached under ``.cache/i18n`` by the hash of their
 
 from __future__ import annotations
 
+import functools
 import gettext
 import hashlib
 import json
@@ -22,29 +27,24 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .config import DigestConfig, Language, load_config
-from .load import Dataset, load_dataset
+from .config import DigestConfig, Language
+from .load import Dataset
 from .problems import InputError, Problem
+from .translate import Translator
 
 DOMAIN = "digest"
 _FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # keeps catalog headers from churning in diffs
 
 
-class Text(NamedTuple):
-    """A string for the page, and whether it fell back to the canonical English."""
-
-    value: str
-    fallback: bool = False
-
-
 def catalog_path(root: Path, code: str) -> Path:
+    """Where a language's catalog lives: beside its pages, so translators find both in one folder."""
     return root / "content" / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
@@ -74,15 +74,20 @@ def dataset_messages(dataset: Dataset) -> Iterator[tuple[str, str]]:
 
 def code_messages() -> Iterator[tuple[str | tuple[str, str], str, int]]:
     """Strings marked with ``N_``/``NP_`` in the generator's code, with file and line."""
+    return iter(_code_messages())
+
+
+@functools.lru_cache(maxsize=1)
+def _code_messages() -> tuple[tuple[str | tuple[str, str], str, int], ...]:
+    """Extracted once per process: the code does not change while it runs, and parsing it costs a third of a second."""
     package = Path(__file__).parent
     keywords = {"N_": None, "NP_": (1, 2)}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(package), method_map=[("**.py", "python")], keywords=keywords
-    ):
-        yield message, filename, lineno
+    return tuple((message, filename, lineno) for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(package), method_map=[("**.py", "python")], keywords=keywords))
 
 
 def build_template(dataset: Dataset) -> Catalog:
+    """Every string a reader may see, from the code and the dataset: what each catalog must translate."""
     template = Catalog(domain=DOMAIN, project="customer-service-digest", creation_date=_FIXED_DATE,
                        revision_date=_FIXED_DATE, fuzzy=False)
     for message, filename, lineno in code_messages():
@@ -100,10 +105,9 @@ def build_template(dataset: Dataset) -> Catalog:
 
 # --- update --------------------------------------------------------------------------
 
-def update_catalogs(root: Path, only: Iterable[str] | None = None) -> list[str]:
+def update_catalogs(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> list[str]:
     """Bring each language's catalog in step with the template; return a line per language."""
-    config = load_config(root)
-    template = build_template(load_dataset(root / "stats"))
+    template = build_template(dataset)
     report = []
     for lang in _selected(config, only):
         path = catalog_path(root, lang.code)
@@ -214,10 +218,9 @@ class StatusReport:
         return "\n".join(lines)
 
 
-def status(root: Path, only: Iterable[str] | None = None, dataset: Dataset | None = None) -> StatusReport:
+def status(root: Path, config: DigestConfig, dataset: Dataset, only: Iterable[str] | None = None) -> StatusReport:
     """Count, per language, what the current template needs and the catalog provides."""
-    config = load_config(root)
-    template = build_template(dataset or load_dataset(root / "stats"))
+    template = build_template(dataset)
     result = []
     for lang in _selected(config, only):
         path = catalog_path(root, lang.code)
@@ -247,7 +250,7 @@ def _has_translation(message: Message) -> bool:
     return bool(strings) and all(strings)
 
 
-# --- compile and look up -----------------------------------------------------------
+# --- check and compile -----------------------------------------------------------
 
 def check_catalog(path: Path, lang: Language, template: Catalog) -> tuple[Catalog, list[Problem]]:
     """Read a catalog and find what would break a page: placeholders and unknown ids."""
@@ -286,27 +289,6 @@ def msgstr_line(lines: list[str], msgid_line: int | None) -> int | None:
         if lines[number - 1].startswith("msgstr"):
             return number
     return msgid_line
-
-
-class Translator:
-    """Looks up one language's strings; a fallback is flagged so the page can mark it."""
-
-    def __init__(self, lang: Language, translations: gettext.NullTranslations, key: str = ""):
-        self.lang = lang
-        self.key = key or f"{lang.code}-untranslated"  # identifies the compiled catalog, for caches
-        self._translations = translations
-        self._catalog: dict = getattr(translations, "_catalog", {})
-
-    def text(self, message: str) -> Text:
-        found = self._catalog.get(message)
-        return Text(found, False) if found else Text(message, True)
-
-    def plural(self, forms: tuple[str, str], n: float) -> Text:
-        singular, plural = forms
-        count = int(n) if float(n).is_integer() else 2
-        if (singular, 0) in self._catalog:
-            return Text(self._translations.ngettext(singular, plural, count), False)
-        return Text(singular if count == 1 else plural, True)
 
 
 def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path
