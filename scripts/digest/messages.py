@@ -30,3 +30,6 @@ PEOPLE = NP_("{n} person", "{n} people")
 TIMES = NP_("{n} time", "{n} times")
 POINTS = NP_("{n} percentage point", "{n} percentage points")
 CURRENCY = N_("{amount} {currency}")
+STALE_NOTICE = N_("The original of this page ({language}) has changed since this translation was last reviewed; "
+                  "the translation may be out of date.")
+STALE_LINK = N_("Read the original ({language})")

@@ -4,15 +4,21 @@ MkDocs events used, and why:
 
 - ``on_config``: add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
   to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
-  re-read as Markdown.
-- ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
-  every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
-  the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
-  build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
-  per language on the same plugin instance; the pipeline is cached by a fingerprint of
-  the inputs, so it runs once per build, not once per language.
+  re-read as Markdown. On the outermost pass, run the pipeline
+  (:func:`digest.pipeline.pipeline_for`): validate every input once (the same
+  :func:`digest.lint.validate` as ``digest validate``), draw the charts — *before*
+  MkDocs cleans the site folder, so bad input stops the build with the last good site
+  intact. mkdocs-static-i18n re-runs the whole build once per language on the same
+  plugin instance; the pipeline is cached by a fingerprint of the inputs, so it runs
+  once per build, not once per language. Then decide which languages this build makes
+  (before mkdocs-static-i18n's own ``on_config``, priority -100, reads them): a
+  language below its ``publish_threshold`` is held back (:mod:`digest.progress`); a
+  one-language preview (``digest serve --lang``) makes only its language.
+- ``on_pre_build``: count the language passes (the i18n plugin nests them).
 - ``on_page_markdown``: tell the extension which page, in which language, it converts.
-- ``on_page_context``: tell the template which language's search index to use.
+- ``on_page_context``: tell the template which language's search index to use, and,
+  on a translated page whose source page changed since it was reviewed
+  (:mod:`digest.tracking`), the notice to show above it.
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
   index into one per language.
@@ -39,10 +45,15 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from mkdocs.utils import get_relative_url
+
+from ..messages import STALE_LINK, STALE_NOTICE
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
+from ..progress import build_report, publishable
 from ..render import ShortcodeExtension
 from ..shortcodes import PageContext
+from ..tracking import page_states, state_of
 
 log = get_plugin_logger("digest")
 
@@ -101,6 +112,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._passes: list[str] = []
         self._page: PageContext | None = None
         self._extension = ShortcodeExtension(self._expand)
+        self.preview_language: str | None = None  # set by `digest serve --lang`: build only this language
 
     @property
     def pipeline(self) -> Pipeline:
@@ -115,7 +127,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _language(self, config: MkDocsConfig) -> str:
         """The language being built; the i18n plugin says None before its first pass starts."""
         i18n = config.plugins.get("i18n")
-        return getattr(i18n, "current_language", None) or self.pipeline.default_language
+        return getattr(i18n, "current_language", None) or self._root_language(config)
+
+    def _root_language(self, config: MkDocsConfig) -> str:
+        """The language built at the site root: the default one, or the one a preview shows."""
+        i18n = config.plugins.get("i18n")
+        return getattr(i18n, "default_language", None) or self.pipeline.default_language
+
+    def _built_languages(self, config: MkDocsConfig) -> list[str]:
+        i18n = config.plugins.get("i18n")
+        built = getattr(i18n, "build_languages", None)
+        return [code for code in self.pipeline.languages if built is None or code in built]
 
     def _expand(self, name: str, arg: str | None) -> str:
         """The extension's callback: one shortcode's HTML on the page being converted."""
@@ -124,23 +146,43 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return self.pipeline.renderer(self._page.lang).expand(name, arg, self._page)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.config.enabled and self._extension not in config.markdown_extensions:
-            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
-        return config
-
-    def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
-            return
-        root = self._root(config)
+            return config
+        if self._extension not in config.markdown_extensions:
+            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         if not self._passes:  # the outermost pass: inputs may have changed since the last build
+            root = self._root(config)
+            only = [self.preview_language] if self.preview_language else None
             try:
-                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers, languages=only)
             except InputError as err:
                 raise PluginError(_message(err)) from None
             if pipeline is not self._pipeline:
                 log.info(pipeline.summary)
             self._pipeline = pipeline
-        self._passes.append(self._language(config))
+            if not self.preview_language:
+                self._hold_back_unpublished(config)
+        return config
+
+    def _hold_back_unpublished(self, config: MkDocsConfig) -> None:
+        """Leave out of this build every language below its ``publish_threshold``."""
+        i18n = config.plugins.get("i18n")
+        if i18n is None:
+            return
+        pipeline = self.pipeline
+        report = build_report(pipeline.inputs.config, pipeline.inputs.status.languages,
+                              page_states(pipeline.root, pipeline.languages, pipeline.default_language))
+        published = set(publishable(report))
+        for lang in i18n.config.languages:
+            if lang.locale in pipeline.languages and lang.locale not in published and lang.build:
+                lang.build = False
+                share = next(p.share for p in report.languages if p.code == lang.locale)
+                log.warning(f"language {lang.locale!r} is held back: {share:.0%} translated and current, "
+                            f"below its publish_threshold (see `digest i18n status`)")
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self._passes.append(self._language(config))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
@@ -151,8 +193,28 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         if self.config.enabled:
             lang = self._language(config)
-            context["digest_lang_prefix"] = "" if lang == self.pipeline.default_language else f"{lang}/"
+            context["digest_lang_prefix"] = "" if lang == self._root_language(config) else f"{lang}/"
+            context["digest_stale"] = self._stale_notice(config, page, lang)
         return context
+
+    def _stale_notice(self, config: MkDocsConfig, page: Page, lang: str) -> dict[str, str] | None:
+        """Text and link of the notice on a translated page whose source page changed since it was reviewed."""
+        pipeline = self.pipeline
+        source = pipeline.default_language
+        path = _page_path(page.file.src_uri, pipeline.languages)
+        state = state_of(pipeline.root, lang, path, source)
+        if state is None or not state.stale:
+            return None
+        translator = pipeline.inputs.translators[lang]
+        name = pipeline.inputs.config.language(source).name
+        target = _page_url(path, config.use_directory_urls)
+        if source in self._built_languages(config) and source == self._root_language(config):
+            link = get_relative_url(target or ".", page.url or ".")
+        else:  # a one-language preview: the source page is only on the published site
+            link = pipeline.inputs.config.site_url + target
+        return {"text": translator.text(STALE_NOTICE).value.format(language=name),
+                "link": link, "link_text": translator.text(STALE_LINK).value.format(language=name),
+                "source_lang": source}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), which builds the other languages inside its own
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -160,9 +222,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             return
         site_dir = Path(config.site_dir)
         lang = self._passes.pop() if self._passes else self._language(config)
-        self.pipeline.write_language_files(site_dir, lang)
+        root_language = self._root_language(config)
+        self.pipeline.write_language_files(site_dir, lang, at_root=lang == root_language)
         if not self._passes:  # the outermost pass ends last, when every language is written
-            split_search_index(site_dir, self.pipeline.languages, self.pipeline.default_language)
+            split_search_index(site_dir, self._built_languages(config), root_language)
 
     def on_build_error(self, error: Exception) -> None:
         self._passes.clear()  # a failed build ends every pass; the next one starts from the outermost
@@ -178,6 +241,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 def _message(err: InputError) -> str:
     lines = [str(p) for p in err.problems]
     return f"{len(lines)} problem(s) in the input; nothing was written:\n" + "\n".join(lines)
+
+
+def _page_url(path: str, directory_urls: bool) -> str:
+    """The URL of a page relative to its language's root: topics/x.md → topics/x/, index.md → ''."""
+    stem = path[:-3] if path.endswith(".md") else path
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
 def _page_path(src_uri: str, languages: list[str]) -> str:
