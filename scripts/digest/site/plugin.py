@@ -177,7 +177,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if lang.locale in pipeline.languages and lang.locale not in published and lang.build:
                 lang.build = False
                 share = next(p.share for p in report.languages if p.code == lang.locale)
-                log.warning(f"language {lang.locale!r} is held back: {share:.0%} translated and current, "
+                log.info(f"language {lang.locale!r} is held back: {share:.0%} translated and current, "
                             f"below its publish_threshold (see `digest i18n status`)")
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
