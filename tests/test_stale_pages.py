@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGS, build, run_cli
+from conftest import LANGS, build_in_process, run_cli
 
 PAGE = "topics/paying-more.md"
 NEW_PARAGRAPH = "\nEn ny slutsats som översättningarna ännu inte har.\n"
@@ -46,8 +46,7 @@ def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pag
     assert diff and NEW_PARAGRAPH.strip() in _git(project, "diff", diff.group(1), diff.group(2))  # what changed
 
     site = tmp_path / "site"
-    built = build(project, site)
-    assert built.returncode == 0, built.stderr
+    build_in_process(project, site)
     assert not (site / "no").exists() and 'hreflang="no"' not in (site / "index.html").read_text(encoding="utf-8")
     assert 'hreflang="da"' in (site / "index.html").read_text(encoding="utf-8")
     for lang in ("da", "ko"):
