@@ -257,3 +257,12 @@ def test_every_page_parses_without_html_errors(built_site: Path):
         if parser.errors:
             failures[str(path.relative_to(built_site))] = parser.errors[:3]
     assert failures == {}
+
+
+def test_a_mkdocs_warning_fails_digest_build(project: Path):
+    """`digest build` is strict for real (no --quiet, which hides warnings from --strict)."""
+    page = project / "content" / "sv" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Saknas](missing-page.md)\n", encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 1 and "missing-page.md" in result.stderr, result.stderr
+    assert not (project / "site").exists()

@@ -1,14 +1,29 @@
 """``digest bench``: how much the generator costs on top of MkDocs, and how it scales.
 
-Everything runs in scratch copies under a temporary folder, each build in its own
-process (so imports and caches are paid as a user pays them), timed with a
-monotonic clock; peak memory is the largest resident set of any process of the
-build. Results print as a table and go to ``bench.json`` to compare with the next run.
+Method (why it is fair):
 
-Rows: *cold* (empty chart cache), *warm* (nothing changed), *edit* (one figure's
-value changed), *baseline* (plain ``mkdocs build`` of the very same generated
-Markdown and images, with the digest plugin off: the framework's floor), and
-*scale* (synthetic datasets of growing size, four complete languages).
+- Every build runs in its own process (imports and caches are paid as a user pays
+  them), timed with a monotonic clock, WITHOUT ``--quiet``: MkDocs' ``--quiet`` sets
+  its logger to ERROR, so ``--strict`` would never see a warning. A warning fails
+  the benchmark as it fails CI.
+- The *baseline* is a plain ``mkdocs build`` of the very same pages, already
+  rendered, with the same charts and downloads as plain files and the digest plugin
+  off: the framework's floor for that site.
+- Runs are **interleaved in rounds**: each round builds baseline, cold, warm and
+  one-figure edit once (odd rounds in reverse order, so a drift in machine load
+  hits both sides alike), and each ratio is taken against the *same round's*
+  baseline. Reported: the median of those paired ratios and their spread (min–max).
+- The shipped site gets ``--pairs`` rounds (default 5); each synthetic size
+  (√n topics, n/10 sources, four complete catalogs) gets its own baseline and its
+  own number of rounds (``--scales 100:3,1000:3,10000:2``).
+- Cold target per round: (baseline + charts × single-chart time ÷ cores) × 1.3,
+  the single-chart time measured in process on a sample of that site's charts.
+- Peak memory is the largest resident set of any process of a build (the build or
+  a chart worker); compared at each size with the baseline's.
+
+Results go to ``bench.json`` and the README's performance table (between the
+``<!-- bench:start -->`` / ``<!-- bench:end -->`` markers) is rendered from it
+(:func:`readme_table`), so the two cannot disagree; a test checks that they do not.
 """
 
 from __future__ import annotations
@@ -18,72 +33,246 @@ import math
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import yaml
 
 INPUTS = ("mkdocs.yml", "stats", "content", "site_config")
+DEFAULT_PAIRS = 5
+DEFAULT_SCALES = "100:3,1000:3,10000:2"
+COLD_SLACK = 1.3
+# Targets of issue 16, as ratios to plain MkDocs of the same pages.
+TARGETS = {"warm_over_baseline": 1.15, "edit_over_baseline": 1.25, "cold_over_target": 1.0,
+           "peak_rss_over_baseline": 1.5}
+VARIANTS = ("cold", "warm", "edit")  # digest builds compared with the baseline, in round order
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
-def run_benchmark(root: Path, repeat: int, scales: list[int], output: Path) -> dict:
+@dataclass(frozen=True)
+class Run:
+    """One build: wall seconds and the peak resident set (KiB) of its largest process."""
+
+    seconds: float
+    rss_kb: int
+
+
+Builder = Callable[[Path, bool], Run]  # (project, clear_cache) -> Run
+
+# More timed rows of the shipped site, e.g. issue 12's ``preview``: name -> (function, target ratio).
+# Each is run once per round after the builds, paired with that round's plain build, and reported
+# as ``ratios.<name>_over_baseline``. The function gets the project folder and must leave its inputs
+# as it found them.
+EXTRA_ROWS: dict[str, tuple[Callable[[Path], Run], float]] = {}
+
+
+def _preview(project: Path) -> Run:
+    """Issue 12's ``preview`` row: save a one-figure edit, time until `digest serve --lang da` serves the page."""
+    from .preview_timing import preview_run
+
+    times, rss_kb = preview_run(project, "da", edits=1)
+    return Run(times[0], rss_kb)
+
+
+EXTRA_ROWS["preview"] = (_preview, 0.6)  # target: preview ≤ 0.6 × the plain-MkDocs full build
+
+
+@dataclass
+class Subject:
+    """A site under test: the digest project, its plain-MkDocs twin, and what the cold target needs."""
+
+    name: str
+    project: Path
+    baseline: Path
+    charts: int
+    single_chart_s: float
+    pages: int
+    figures: int
+    runs: dict[str, list[Run]] = field(default_factory=lambda: {name: [] for name in ("baseline", *VARIANTS)})
+    extras: dict[str, Callable[[Path], Run]] = field(default_factory=dict)
+
+
+# --- the run ------------------------------------------------------------------------
+
+def run_benchmark(root: Path, pairs: int = DEFAULT_PAIRS, scales: dict[int, int] | None = None,
+                  output: Path | None = None, readme: Path | None = None, builder: Builder | None = None,
+                  log: Callable[[str], None] | None = None) -> dict:
+    """Measure the shipped site and each synthetic size; write bench.json (and the README table)."""
+    scales = parse_scales(DEFAULT_SCALES) if scales is None else scales
+    build = builder or timed_build
+    say = log or (lambda line: print(line, file=sys.stderr, flush=True))
+    started, clock = datetime.now(timezone.utc), time.monotonic()
+    results: dict = {"complete": False, "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "command": _command(pairs, scales),
+                     "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                                 "load_before": _load()},
+                     "targets": TARGETS, "cold_slack": COLD_SLACK}
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as scratch:
         work = Path(scratch)
-        project = copy_inputs(root, work / "project")
-        baseline = _baseline_project(project, work / "baseline")
-        results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "repeat": repeat}
-        results["cold"] = _measure(repeat, lambda: _build(project, clean_cache=True))
-        results["warm"] = _measure(repeat, lambda: _build(project))
-        results["edit"] = _measure(repeat, lambda: (_edit_one_figure(project), _build(project))[1])
-        results["baseline"] = _measure(repeat, lambda: _build(baseline))
-        results["single_chart_s"] = _single_chart_time(project)
-        results["charts"] = _chart_count(project)
-        results["weights"] = _page_weights(project / "site")
+        shipped = prepare_subject("shipped", copy_inputs(root, work / "shipped"), work / "shipped-baseline")
+        shipped.extras = {name: row for name, (row, _) in EXTRA_ROWS.items()}
+        results["shipped"] = measure(shipped, pairs, build, say)
+        results["weights"] = _page_weights(shipped.project / "site")
+        shutil.rmtree(work / "shipped", ignore_errors=True)
         results["scale"] = {}
-        for size in scales:
-            synthetic = synthetic_project(root, work / f"synthetic-{size}", size)
-            results["scale"][str(size)] = _measure(1, lambda: _build(synthetic, clean_cache=True))
-            shutil.rmtree(synthetic, ignore_errors=True)
-    results["ratios"] = _ratios(results)
-    output.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(_table(results))
+        for size, rounds in scales.items():
+            say(f"bench: preparing a synthetic project of {size:,} figures")
+            project = synthetic_project(root, work / f"scale-{size}", size)
+            subject = prepare_subject(f"scale {size}", project, work / f"scale-{size}-baseline")
+            results["scale"][str(size)] = measure(subject, rounds, build, say)
+            shutil.rmtree(project, ignore_errors=True)
+            shutil.rmtree(work / f"scale-{size}-baseline", ignore_errors=True)
+    results["machine"]["load_after"] = _load()
+    results["duration_s"] = round(time.monotonic() - clock, 1)
+    results["ratios"], results["spread"] = flat_ratios(results)
+    results["complete"] = True
+    if output is not None:
+        output.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    if readme is not None and readme.exists():
+        update_readme(readme, results)
+    print(readme_table(results))
     return results
 
 
-# --- measuring -------------------------------------------------------------------
+def parse_scales(text: str, default_pairs: int = 3) -> dict[int, int]:
+    """``"100:3,1000:3,10000:2"`` (or ``"100,1000"``) → {size: rounds}."""
+    scales = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        size, _, rounds = item.partition(":")
+        scales[int(size)] = int(rounds) if rounds else default_pairs
+        if scales[int(size)] < 1 or int(size) < 1:
+            raise ValueError(f"--scales: sizes and rounds must be positive, got {item!r}")
+    return scales
 
-def _measure(repeat: int, action: Callable[[], tuple[float, int]]) -> dict:
-    runs = [action() for _ in range(repeat)]
-    times = [t for t, _ in runs]
-    return {"median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
-            "peak_rss_mb": round(max(m for _, m in runs) / 1024, 1)}
 
+def _command(pairs: int, scales: dict[int, int]) -> str:
+    return f"digest bench --pairs {pairs} --scales " + ",".join(f"{n}:{r}" for n, r in scales.items())
+
+
+def _load() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover - not on Linux
+        return []
+
+
+def prepare_subject(name: str, project: Path, baseline_dir: Path) -> Subject:
+    """Render the baseline twin and measure what the cold target needs, before any timed build."""
+    from .pipeline import pipeline_for
+
+    pipeline = pipeline_for(project, project / ".cache")
+    baseline = baseline_project(project, baseline_dir)
+    specs = chart_specs(pipeline)
+    pages = sum(1 for lang in pipeline.languages for _ in (project / "content" / lang).rglob("*.md"))
+    return Subject(name, project, baseline, len(specs), single_chart_time(specs), pages,
+                   len(pipeline.inputs.dataset.statistics))
+
+
+def round_order(index: int) -> tuple[str, ...]:
+    """Baseline, cold, warm, edit; every other round reversed, so drift in load cancels out.
+
+    Each order is valid as a sequence of builds: *warm* always follows a build of
+    the same inputs, *edit* always follows a build whose cache it can reuse.
+    """
+    order = ("baseline", *VARIANTS)
+    return order if index % 2 == 0 else tuple(reversed(order))
+
+
+def measure(subject: Subject, rounds: int, build: Builder, say: Callable[[str], None]) -> dict:
+    """Interleaved rounds on one subject; paired ratios against each round's own baseline."""
+    edit = FigureEdit(subject.project / "stats" / "statistics.yaml")
+    for index in range(rounds):
+        for variant in round_order(index):
+            if variant == "edit":
+                edit.apply()
+            target = subject.baseline if variant == "baseline" else subject.project
+            run = build(target, variant == "cold")
+            subject.runs[variant].append(run)
+            say(f"bench: {subject.name} round {index + 1}/{rounds} {variant}: {run.seconds:.2f} s, "
+                f"{run.rss_kb / 1024:.0f} MB")
+        for name, row in subject.extras.items():
+            run = row(subject.project)
+            subject.runs.setdefault(name, []).append(run)
+            say(f"bench: {subject.name} round {index + 1}/{rounds} {name}: {run.seconds:.2f} s")
+    edit.restore()
+    return summarize(subject)
+
+
+def summarize(subject: Subject) -> dict:
+    """Per-variant times and memory, and per-round ratios with their median and spread."""
+    cores = os.cpu_count() or 1
+    base = [r.seconds for r in subject.runs["baseline"]]
+    chart_share = subject.charts * subject.single_chart_s / cores
+    targets = [(b + chart_share) * COLD_SLACK for b in base]
+    paired = {
+        "warm_over_baseline": [w.seconds / b for w, b in zip(subject.runs["warm"], base)],
+        "edit_over_baseline": [e.seconds / b for e, b in zip(subject.runs["edit"], base)],
+        "cold_over_baseline": [c.seconds / b for c, b in zip(subject.runs["cold"], base)],
+        "cold_over_target": [c.seconds / t for c, t in zip(subject.runs["cold"], targets)],
+    }
+    for name in subject.extras:
+        paired[f"{name}_over_baseline"] = [x.seconds / b for x, b in zip(subject.runs[name], base)]
+    peak = {name: max(r.rss_kb for r in runs) / 1024 for name, runs in subject.runs.items()}
+    paired["peak_rss_over_baseline"] = [max(subject.runs[v][i].rss_kb for v in VARIANTS) / b.rss_kb
+                                        for i, b in enumerate(subject.runs["baseline"])]
+    return {
+        "figures": subject.figures, "pages": subject.pages, "pairs": len(base), "charts": subject.charts,
+        "single_chart_s": round(subject.single_chart_s, 4), "cold_target_s": _r(statistics.median(targets)),
+        "runs": {name: {"runs_s": [_r(r.seconds) for r in runs], "median_s": _r(statistics.median(r.seconds for r in runs)),
+                        "peak_rss_mb": round(peak[name], 1)} for name, runs in subject.runs.items()},
+        "ratios": {name: _spread(values) for name, values in paired.items()},
+    }
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 2), "min": round(min(values), 2), "max": round(max(values), 2)}
+
+
+def _r(seconds: float) -> float:
+    return round(seconds, 3)
+
+
+def flat_ratios(results: dict) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """``ratios.<name>`` (shipped site) and ``ratios.scale_<n>_<name>``: medians; ``spread``: [min, max]."""
+    ratios, spread = {}, {}
+    subjects = [("", results["shipped"])] + [(f"scale_{n}_", row) for n, row in results["scale"].items()]
+    for prefix, row in subjects:
+        for name, value in row["ratios"].items():
+            if name == "peak_rss_over_baseline" and not prefix:
+                continue  # the memory target is about scale; the shipped site's is in its row
+            ratios[prefix + name] = value["median"]
+            spread[prefix + name] = [value["min"], value["max"]]
+    return ratios, spread
+
+
+# --- building -----------------------------------------------------------------------
 
 _PROBE = ("import resource, subprocess, sys, time; t = time.monotonic(); "
           "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
           "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
-          "sys.stderr.write(r.stderr[-3000:] if r.returncode else ''); sys.exit(r.returncode)")
+          "sys.stderr.write(r.stderr[-4000:] if r.returncode else ''); sys.exit(r.returncode)")
 
 
-def _build(project: Path, clean_cache: bool = False) -> tuple[float, int]:
-    """One `mkdocs build` in a fresh process; (seconds, peak RSS in KiB of its largest process)."""
-    if clean_cache:
+def timed_build(project: Path, clear_cache: bool = False) -> Run:
+    """One strict ``mkdocs build`` in a fresh process: (wall seconds, peak RSS of its largest process)."""
+    if clear_cache:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(project / "site", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
-    result = subprocess.run([sys.executable, "-c", _PROBE, sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict"],
+    result = subprocess.run([sys.executable, "-c", _PROBE, sys.executable, "-m", "mkdocs", "build", "--strict"],
                             cwd=project, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"benchmark build failed in {project}:\n{result.stderr}")
     seconds, rss = result.stdout.split()
-    return float(seconds), int(rss)
+    return Run(float(seconds), int(rss))
 
 
 def copy_inputs(root: Path, target: Path) -> Path:
@@ -98,19 +287,35 @@ def copy_inputs(root: Path, target: Path) -> Path:
     return target
 
 
-_EDIT_TOGGLE = [False]
+class FigureEdit:
+    """Gives the first figure a value it never had before, so every *edit* build is a real edit.
+
+    A value seen before would find its charts in the content-addressed cache and
+    measure a cheaper build than an editor's; so each edit moves the value by
+    another hundredth (81 → 81.01 → 81.02 …, downwards for 100 %).
+    """
+
+    _VALUE = re.compile(r"^(  value: )(-?[0-9.]+)$", re.MULTILINE)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.original = path.read_text(encoding="utf-8")
+        match = self._VALUE.search(self.original)
+        if match is None:
+            raise ValueError(f"{path}: no `value:` line to edit")
+        self.span, self.value, self.count = match.span(2), float(match.group(2)), 0
+
+    def apply(self) -> None:
+        self.count += 1
+        step = self.count / 100 if self.value + 1 <= 100 else -self.count / 100
+        start, end = self.span
+        self.path.write_text(f"{self.original[:start]}{self.value + step:.2f}{self.original[end:]}", encoding="utf-8")
+
+    def restore(self) -> None:
+        self.path.write_text(self.original, encoding="utf-8")
 
 
-def _edit_one_figure(project: Path) -> None:
-    """Change one figure's value (alternating, so every repetition is a real edit)."""
-    path = project / "stats" / "statistics.yaml"
-    text = path.read_text(encoding="utf-8")
-    old, new = ("  value: 81\n", "  value: 82\n") if not _EDIT_TOGGLE[0] else ("  value: 82\n", "  value: 81\n")
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    _EDIT_TOGGLE[0] = not _EDIT_TOGGLE[0]
-
-
-def _baseline_project(project: Path, target: Path) -> Path:
+def baseline_project(project: Path, target: Path) -> Path:
     """The same pages, already rendered, with charts and downloads as plain files; no digest plugin."""
     from .pipeline import pipeline_for
 
@@ -148,25 +353,26 @@ def _expanded(pipeline: "Pipeline", markdown: str, lang: str, rel: str) -> str: 
     return SHORTCODE.sub(replace, markdown)
 
 
-def _chart_count(project: Path) -> int:
-    from .pipeline import pipeline_for
+def chart_specs(pipeline: "Pipeline") -> list:  # noqa: F821
+    """Every chart the site draws, as the specs the chart stage renders."""
+    return [chart.spec for chart in pipeline.charts]
 
-    return len(pipeline_for(project, project / ".cache").charts)
 
-
-def _single_chart_time(project: Path) -> float:
+def single_chart_time(specs: list, sample: int = 5) -> float:
+    """Median time to draw one chart, on up to ``sample`` charts spread over the site's charts."""
     from .chart import render_spec
-    from .pipeline import pipeline_for
 
-    charts = pipeline_for(project, project / ".cache").charts
-    spec = next(c.spec for c in charts if c.lang == "sv" and c.chart_id == "loyalty-switching")
-    render_spec(spec)  # warm up imports and fonts
+    if not specs:
+        return 0.0
+    step = max(1, len(specs) // sample)
+    chosen = specs[::step][:sample]
+    render_spec(chosen[0])  # imports and fonts, paid once per worker in a real build
     times = []
-    for _ in range(5):
+    for spec in chosen:
         start = time.monotonic()
         render_spec(spec)
         times.append(time.monotonic() - start)
-    return round(statistics.median(times), 4)
+    return statistics.median(times)
 
 
 def _page_weights(site: Path) -> dict:
@@ -175,6 +381,8 @@ def _page_weights(site: Path) -> dict:
     pages = {"home": site / "index.html", "topic": site / "topics" / "loyalty-switching" / "index.html",
              "sources": site / "sources" / "index.html", "about": site / "about" / "index.html"}
     for name, page in pages.items():
+        if not page.exists():
+            continue
         html = page.read_text(encoding="utf-8")
         assets = set(re.findall(r'(?:src|href)="([^"]+\.(?:css|js|svg))"', html))
         total = page.stat().st_size
@@ -190,34 +398,125 @@ def _page_weights(site: Path) -> dict:
     return weights
 
 
-def _ratios(results: dict) -> dict:
-    base = results["baseline"]["median_s"]
-    cores = results["machine"]["cores"] or 1
-    cold_target = base + results["charts"] * results["single_chart_s"] / cores * 1.3
-    ratios = {
-        "warm_over_baseline": round(results["warm"]["median_s"] / base, 2),
-        "edit_over_baseline": round(results["edit"]["median_s"] / base, 2),
-        "cold_s": results["cold"]["median_s"], "cold_target_s": round(cold_target, 2),
-        "cold_over_target": round(results["cold"]["median_s"] / cold_target, 2),
-    }
-    scale = results["scale"]
-    if "1000" in scale and "10000" in scale:
-        ratios["scale_10000_over_1000"] = round(scale["10000"]["median_s"] / scale["1000"]["median_s"], 2)
-        ratios["peak_rss_10000_mb"] = scale["10000"]["peak_rss_mb"]
-    return ratios
+# --- profiling ------------------------------------------------------------------------
+
+def profile_warm_build(root: Path, size: int, top: int = 40) -> str:
+    """cProfile of a warm build (after one cold build) of a synthetic project; the top entries as text.
+
+    ``size`` 0 profiles the shipped site. The profile runs in its own process, as a
+    user's build would; its times are inflated by the profiler, so read the shares.
+    """
+    import io
+    import pstats
+
+    with tempfile.TemporaryDirectory(prefix="digest-profile-") as scratch:
+        work = Path(scratch)
+        project = copy_inputs(root, work / "project") if size == 0 else synthetic_project(root, work / "project", size)
+        timed_build(project, clear_cache=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(work / "warm.prof"), "-m", "mkdocs", "build",
+                        "--strict"], cwd=project, capture_output=True, text=True, env=env, check=True)
+        out = io.StringIO()
+        stats = pstats.Stats(str(work / "warm.prof"), stream=out)
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top // 2)
+        stats.sort_stats("cumulative").print_stats("digest", top // 2)
+    what = "the shipped site" if size == 0 else f"a synthetic project of {size:,} figures"
+    text = re.sub(r"\S*/(?:site-packages|scripts|python3\.\d+)/", "", out.getvalue())  # shorter paths
+    return f"# cProfile of a warm `mkdocs build --strict` of {what}; load average {_loads(_load())}\n{text}"
 
 
-def _table(results: dict) -> str:
-    lines = ["| run | median (s) | peak RSS (MB) |", "| --- | ---: | ---: |"]
-    for name in ("cold", "warm", "edit", "baseline"):
-        lines.append(f"| {name} | {results[name]['median_s']} | {results[name]['peak_rss_mb']} |")
-    for size, row in results["scale"].items():
-        lines.append(f"| scale {size} figures (cold) | {row['median_s']} | {row['peak_rss_mb']} |")
-    lines.append("")
-    lines += [f"- {k}: {v}" for k, v in results["ratios"].items()]
-    lines += [f"- single chart: {results['single_chart_s']} s; charts in the shipped site: {results['charts']}"]
-    lines += [f"- weight {k}: {v}" for k, v in results["weights"].items()]
-    return "\n".join(lines)
+# --- the README table -------------------------------------------------------------------
+
+def readme_table(results: dict) -> str:
+    """The performance table of the README, rendered from bench.json (a test checks they agree)."""
+    if not results.get("complete"):
+        return "_No complete benchmark run in `bench.json` yet: run `make bench`._"
+    rows = [("shipped site", results["shipped"])] + [(f"synthetic, {int(n):,} figures", row)
+                                                     for n, row in results["scale"].items()]
+    lines = [
+        f"Run `{results['command']}`, started {results['started']}, {results['duration_s']:.0f} s; "
+        f"{results['machine']['cores']} cores, Python {results['machine']['python']}, load average before "
+        f"{_loads(results['machine']['load_before'])}, after {_loads(results['machine'].get('load_after', []))}.",
+        "Ratios: median of the paired per-round ratios, (min–max) in brackets; ✗ marks a missed target.",
+        "",
+        *_busy_warning(results["machine"]),
+        "| site | figures | pages | rounds | plain MkDocs (s) | cold (s) | warm (s) | edit (s) "
+        "| warm ÷ plain | edit ÷ plain | cold ÷ target | peak RSS digest / plain (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in rows:
+        runs, ratios = row["runs"], row["ratios"]
+        digest_peak = max(runs[v]["peak_rss_mb"] for v in VARIANTS)
+        lines.append(
+            f"| {name} | {row['figures']:,} | {row['pages']:,} | {row['pairs']} | {runs['baseline']['median_s']:.2f} "
+            f"| {runs['cold']['median_s']:.2f} | {runs['warm']['median_s']:.2f} | {runs['edit']['median_s']:.2f} "
+            f"| {_ratio(ratios['warm_over_baseline'], TARGETS['warm_over_baseline'])} "
+            f"| {_ratio(ratios['edit_over_baseline'], TARGETS['edit_over_baseline'])} "
+            f"| {_ratio(ratios['cold_over_target'], TARGETS['cold_over_target'])} "
+            f"| {digest_peak:.0f} / {runs['baseline']['peak_rss_mb']:.0f} |")
+    lines += ["", "| target | result |", "| --- | --- |"]
+    for name, row in rows:
+        cold = row["ratios"]["cold_over_target"]["median"]
+        lines.append(f"| {name}: cold ≤ (plain + {row['charts']} charts × {row['single_chart_s']:.3f} s ÷ "
+                     f"{results['machine']['cores']} cores) × {COLD_SLACK} = {row['cold_target_s']:.2f} s "
+                     f"| {row['runs']['cold']['median_s']:.2f} s, {_verdict(cold, 1.0)} |")
+    for name, (_, target) in EXTRA_ROWS.items():
+        value = results["shipped"]["ratios"].get(f"{name}_over_baseline")
+        if value is not None:
+            lines.append(f"| shipped site: {name} ≤ {target} × plain | {_ratio(value, target)} |")
+    largest = max((int(n) for n in results["scale"]), default=None)
+    if largest is not None:
+        mem = results["scale"][str(largest)]["ratios"]["peak_rss_over_baseline"]["median"]
+        lines.append(f"| peak memory at {largest:,} figures ≤ {TARGETS['peak_rss_over_baseline']} × plain "
+                     f"| {mem:.2f} ×, {_verdict(mem, TARGETS['peak_rss_over_baseline'])} |")
+    weights = results.get("weights", {})
+    if weights:
+        pages = ", ".join(f"{k[:-3]} {v:.0f} KB" for k, v in weights.items() if not k.startswith("search_index"))
+        index = [v for k, v in weights.items() if k.startswith("search_index")]
+        lines += ["", f"Page weight of the shipped site (HTML + CSS + JS + charts, search index apart): {pages}; "
+                      f"search index per language {min(index):.0f}–{max(index):.0f} KB." if index else ""]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _busy_warning(machine: dict) -> list[str]:
+    """A run on a busy machine says so in the table itself: its numbers are noise, not a measurement."""
+    busy = (machine.get("load_before") or [0.0])[0]  # after a run the load is the benchmark's own
+    if busy <= 0.5 * (machine.get("cores") or 1):
+        return []
+    return [f"**The machine was busy during this run (1-minute load average {busy:.1f} on "
+            f"{machine.get('cores')} cores): these numbers are noise, not a measurement. Run `make bench` on a "
+            "quiet machine.**", ""]
+
+
+def _ratio(value: dict, target: float) -> str:
+    mark = "" if value["median"] <= target else " ✗"
+    return f"{value['median']:.2f}{mark} ({value['min']:.2f}–{value['max']:.2f})"
+
+
+def _verdict(value: float, target: float) -> str:
+    return "met" if value <= target else f"**missed by {(value / target - 1) * 100:.0f} %**"
+
+
+def _loads(values: Iterable[float]) -> str:
+    return "/".join(f"{v:.2f}" for v in values) or "unknown"
+
+
+def update_readme(readme: Path, results: dict) -> None:
+    """Replace the text between the bench markers of the README by :func:`readme_table`."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{readme}: markers {README_START} … {README_END} not found")
+    body = f"{README_START}\n{readme_table(results)}\n{README_END}"
+    readme.write_text(text[:start] + body + text[end + len(README_END):], encoding="utf-8")
+
+
+def readme_block(readme_text: str) -> str:
+    """What is between the bench markers of the README (for the agreement test)."""
+    start, end = readme_text.find(README_START), readme_text.find(README_END)
+    return readme_text[start + len(README_START):end].strip("\n")
 
 
 # --- synthetic datasets --------------------------------------------------------------

@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "i18n": "Translations: `i18n update` refreshes the catalogs, `i18n status` reports strings and pages per language, "
             "`i18n reviewed PAGE` marks a translated page as following its source page.",
     "serve": "Preview the site at http://127.0.0.1:8000/…, rebuilding on save; `--lang da` builds and watches one language.",
-    "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, and synthetic large datasets.",
+    "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, interleaved, on the shipped site and synthetic large datasets.",
 }
 
 
@@ -80,9 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
-    bench.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (median reported)")
-    bench.add_argument("--scales", default="100,1000,10000", help="synthetic dataset sizes, comma-separated")
-    bench.add_argument("--output", type=Path, default=Path("bench.json"), help="where to write the JSON results")
+    bench.add_argument("--pairs", type=int, default=5,
+                       help="rounds on the shipped site, each pairing cold, warm and edit with a plain build (default 5)")
+    bench.add_argument("--scales", default="100:3,1000:3,10000:2",
+                       help="synthetic sizes and their rounds, SIZE[:ROUNDS],… (default 100:3,1000:3,10000:2; '' for none)")
+    bench.add_argument("--output", type=Path, default=None, help="where to write the JSON results (default: ROOT/bench.json)")
+    bench.add_argument("--no-readme", action="store_true", help="do not rewrite the table in ROOT/README.md")
+    bench.add_argument("--profile", type=int, metavar="SIZE", default=None,
+                       help="instead: print a cProfile of a warm build of SIZE synthetic figures (0: the shipped site)")
     bench.set_defaults(handler=_bench)
     return parser
 
@@ -145,10 +150,21 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .bench import run_benchmark
+    from .bench import parse_scales, profile_warm_build, run_benchmark
 
-    scales = [int(n) for n in args.scales.split(",") if n.strip()]
-    run_benchmark(args.root, repeat=args.repeat, scales=scales, output=args.output)
+    if args.profile is not None:
+        print(profile_warm_build(args.root, args.profile))
+        return 0
+    if args.pairs < 1:
+        print("--pairs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        scales = parse_scales(args.scales)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    run_benchmark(args.root, pairs=args.pairs, scales=scales, output=args.output or args.root / "bench.json",
+                  readme=None if args.no_readme else args.root / "README.md")
     return 0
 
 

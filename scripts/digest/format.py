@@ -8,6 +8,9 @@ come from the catalogs so that plural rules are each language's own.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
 from babel.numbers import format_compact_decimal, format_decimal, format_percent, get_currency_name
 
 from .messages import CURRENCY, PEOPLE, POINTS, RANGE, TIMES, UNKNOWN_WORD, YEAR_UNKNOWN
@@ -15,13 +18,34 @@ from .model import UNKNOWN, Statistic
 from .translate import Text, Translator
 
 
+@lru_cache(maxsize=65536)
 def number(value: float, locale: str) -> str:
-    """A plain number: decimal comma, grouping, as many decimals as the data has."""
+    """A plain number: decimal comma, grouping, as many decimals as the data has.
+
+    Memoized: Babel's formatting is the costliest step of a page; a number is
+    formatted once per locale however many pages, charts and downloads show it.
+    """
     return format_decimal(value, locale=locale, decimal_quantization=False)
 
 
+# Each language's formatted values, by what a value's text depends on; dropped with the translator.
+_VALUES: "WeakKeyDictionary[Translator, dict[tuple, Text]]" = WeakKeyDictionary()
+
+
 def value_text(stat: Statistic, translator: Translator) -> Text:
-    """The figure with its unit, e.g. ``81 %``, ``5–25 gånger``, ``62 miljarder amerikanska dollar``."""
+    """The figure with its unit, e.g. ``81 %``, ``5–25 gånger``, ``62 miljarder amerikanska dollar``.
+
+    Formatted once per figure and language: a figure appears in its sentence, its
+    list entry, its chart, the chart's alt text and table, and the downloads.
+    """
+    memo = _VALUES.setdefault(translator, {})
+    key = (stat.unit, stat.numbers, stat.currency, stat.value, stat.high)
+    if key not in memo:
+        memo[key] = _value_text(stat, translator)
+    return memo[key]
+
+
+def _value_text(stat: Statistic, translator: Translator) -> Text:
     locale = translator.lang.locale
     numbers = [number(n, locale) for n in stat.numbers]
     shown = numbers[0] if len(numbers) == 1 else translator.text(RANGE).value.format(low=numbers[0], high=numbers[1])
@@ -37,6 +61,7 @@ def value_text(stat: Statistic, translator: Translator) -> Text:
     return Text(words.value.format(n=shown), words.fallback)
 
 
+@lru_cache(maxsize=None)
 def _percent_pattern(locale: str) -> str:
     """The locale's percent sign and spacing around a number ('100 %', '100%')."""
     return format_percent(1, locale=locale)

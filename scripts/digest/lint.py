@@ -80,25 +80,28 @@ def lint_pages(root: Path, dataset: Dataset, codes: Sequence[str]) -> list[Probl
     content = root / "content"
     problems = [Problem(f"content/{code}/{page}", None, None, None, "page is missing; every language has the same pages")
                 for code in codes for page in expected_pages(dataset) if not (content / code / page).exists()]
+    known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once for all pages
     for path in sorted(content.rglob("*.md")):
-        problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset)
+        problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset, known)
     return problems + check_tracking(root, codes, codes[0]) if codes else problems
 
 
-def lint_page(data: bytes, shown: str, dataset: Dataset) -> list[Problem]:
-    """Every problem of one page's bytes: encoding, prose and shortcodes."""
+def lint_page(data: bytes, shown: str, dataset: Dataset,
+              known: dict[Argument, Collection[str]] | None = None) -> list[Problem]:
+    """Every problem of one page's bytes: encoding, prose and shortcodes (``known``: ids already computed)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return [Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8")]
-    return lint_prose(text, shown) + check_references(text, shown, dataset)
+    return lint_prose(text, shown) + check_references(text, shown, dataset, known)
 
 
-def check_references(markdown: str, shown: str, dataset: Dataset) -> list[Problem]:
+def check_references(markdown: str, shown: str, dataset: Dataset,
+                     known: dict[Argument, Collection[str]] | None = None) -> list[Problem]:
     """Shortcodes that name an unknown id, lack one, or share a line with prose when they are blocks."""
     problems = []
-    known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once per page
+    known = {} if known is None else known  # each kind's ids, computed once per page or per build
     for lineno, line in enumerate(markdown.split("\n"), start=1):
         for match in SHORTCODE.finditer(line):
             name, arg = match.group(1), match.group(2)

@@ -12,8 +12,11 @@ import hashlib
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
+
+from jinja2.sandbox import SandboxedEnvironment
 
 from .chart import Chart, plan_charts, render_charts
 from .export import cached_downloads, chart_files, write_file
@@ -50,8 +53,13 @@ class Pipeline:
         if lang not in self.renderers:
             charts = {chart.chart_id: chart for chart in self.charts if chart.lang == lang}
             self.renderers[lang] = Renderer(self.inputs.dataset, self.inputs.config, self.inputs.translators[lang],
-                                            charts, self.updated, self.inputs.status, template_environment(self.root))
+                                            charts, self.updated, self.inputs.status, self.templates)
         return self.renderers[lang]
+
+    @cached_property
+    def templates(self) -> SandboxedEnvironment:
+        """One template environment for every language: each template compiled once, or read compiled from the cache."""
+        return template_environment(self.root, self.cache_dir / "jinja" / "digest")
 
     def page_context(self, lang: str, path: str) -> PageContext:
         return PageContext(lang, path, f"content/{lang}/{path}")

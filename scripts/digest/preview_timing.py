@@ -67,6 +67,32 @@ def _strip_reload_script(page: bytes) -> bytes:
 
 def preview_seconds(project: Path, lang: str = "da", edits: int = 1, timeout: float = 120.0) -> list[float]:
     """Start a one-language preview of ``project`` and time ``edits`` one-figure edits; seconds for each."""
+    return preview_run(project, lang, edits, timeout)[0]
+
+
+def preview_run(project: Path, lang: str = "da", edits: int = 1, timeout: float = 120.0) -> tuple[list[float], int]:
+    """As :func:`preview_seconds`, and the server's peak resident set in KiB (0 where /proc is missing).
+
+    The dataset file is restored afterwards, so the project's inputs are as they were.
+    """
+    stats = project / "stats" / "statistics.yaml"
+    original = stats.read_bytes()
+    try:
+        return _preview_run(project, lang, edits, timeout)
+    finally:
+        stats.write_bytes(original)
+
+
+def _peak_rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) if found else 0
+
+
+def _preview_run(project: Path, lang: str, edits: int, timeout: float) -> tuple[list[float], int]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}/customer-service-digest/"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
@@ -96,7 +122,7 @@ def preview_seconds(project: Path, lang: str = "da", edits: int = 1, timeout: fl
                     raise RuntimeError("the preview never served the edited page")
                 time.sleep(0.01)
             times.append(time.monotonic() - started)
-        return times
+        return times, _peak_rss_kb(server.pid)
     finally:
         server.terminate()
         try:

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, Template
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -40,11 +40,22 @@ TEMPLATES = Path(__file__).parent / "templates"
 OVERRIDES = Path("site_config") / "overrides" / "digest"  # under the project root
 
 
-def template_environment(root: Path | None = None) -> SandboxedEnvironment:
-    """Jinja for shortcode HTML: autoescaped, sandboxed, a project's overrides before the package's templates."""
+def template_environment(root: Path | None = None, cache_dir: Path | None = None) -> SandboxedEnvironment:
+    """Jinja for shortcode HTML: autoescaped, sandboxed, a project's overrides before the package's templates.
+
+    With ``cache_dir``, compiled templates are kept there (Jinja's bytecode cache, checked
+    against each template's source), so a build does not compile them again.
+    """
     folders = ([str(root / OVERRIDES)] if root is not None and (root / OVERRIDES).is_dir() else []) + [str(TEMPLATES)]
     return SandboxedEnvironment(loader=ChoiceLoader([FileSystemLoader(f) for f in folders]), autoescape=True,
-                                undefined=StrictUndefined, keep_trailing_newline=False)
+                                undefined=StrictUndefined, keep_trailing_newline=False,
+                                bytecode_cache=bytecode_cache(cache_dir) if cache_dir is not None else None)
+
+
+def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
+    """Compiled Jinja templates in ``folder``; an entry is used only while its template's source is unchanged."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 @dataclass

@@ -122,10 +122,12 @@ class Argument(Enum):
     COUNT = "WHAT"
 
     def ids(self, dataset: Dataset) -> Collection[str]:
-        """The arguments this kind accepts for the given dataset."""
+        """The arguments this kind accepts for the given dataset (chart ids only when asked: they cost a pass)."""
+        if self is Argument.CHART:
+            return set(chart_ids(dataset))
         return {
             Argument.NONE: (), Argument.STATISTIC: dataset.statistics, Argument.SOURCE: dataset.sources,
-            Argument.TOPIC: dataset.topics, Argument.CHART: chart_ids(dataset), Argument.COUNT: COUNTS,
+            Argument.TOPIC: dataset.topics, Argument.COUNT: COUNTS,
         }[self]
 
 

@@ -23,7 +23,8 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
     target = (site_dir or root / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(staging),
+    # No --quiet: it sets MkDocs' logger to ERROR, so --strict would never see a warning.
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(staging),
                "--config-file", str(root / "mkdocs.yml")]
     if strict:
         command.append("--strict")
@@ -31,7 +32,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = True) ->
         result = subprocess.run(command, cwd=root, text=True, capture_output=True, env=_env())
         if result.returncode != 0:
             raise InputError(failure_problems(result.stderr or result.stdout))
-        sys.stderr.write(result.stderr)
+        sys.stderr.write(_without_info(result.stderr))
         (staging / ".built").write_text("complete\n", encoding="utf-8")
         _swap(staging, target)
     finally:
@@ -76,6 +77,11 @@ def failure_problems(output: str) -> list[Problem]:
     found = problems + [p for p in other if not p.message.startswith("Aborted with")]
     return found or [Problem("mkdocs build", None, None, None, "build failed: " + " / ".join(
         _ANSI.sub("", line) for line in output.splitlines()[-5:]))]
+
+
+def _without_info(output: str) -> str:
+    """What a successful build said, minus MkDocs' INFO chatter (which --quiet used to hide)."""
+    return "".join(line for line in output.splitlines(keepends=True) if not line.startswith("INFO"))
 
 
 def _swap(staging: Path, target: Path) -> None:

@@ -15,6 +15,8 @@ MkDocs events used, and why:
   language below its ``publish_threshold`` is held back (:mod:`digest.progress`); a
   one-language preview (``digest serve --lang``) makes only its language.
 - ``on_pre_build``: count the language passes (the i18n plugin nests them).
+- ``on_env``: keep the theme's compiled templates in the cache (Jinja's bytecode cache),
+  instead of compiling them again in every language pass of every build.
 - ``on_page_markdown``: tell the extension which page, in which language, it converts.
 - ``on_page_context``: tell the template which language's search index to use, and,
   on a translated page whose source page changed since it was reviewed
@@ -37,6 +39,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -51,7 +54,7 @@ from ..messages import STALE_LINK, STALE_NOTICE
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
 from ..progress import build_report, publishable
-from ..render import ShortcodeExtension
+from ..render import ShortcodeExtension, bytecode_cache
 from ..shortcodes import PageContext
 from ..tracking import page_states, state_of
 
@@ -183,6 +186,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled:
             self._passes.append(self._language(config))
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Keep the theme's compiled templates in the cache.
+
+        MkDocs compiles Material's templates anew in every build, and mkdocs-static-i18n
+        runs one build per language: in a warm build of the shipped site that compiling
+        was the largest single cost. Jinja's bytecode cache checks each entry against
+        its template's source, so a changed override is compiled again.
+        """
+        if self.config.enabled:
+            env.bytecode_cache = bytecode_cache(self._root(config) / self.config.cache_dir / "jinja" / "theme")
+        return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
