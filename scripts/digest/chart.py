@@ -223,11 +223,16 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
     return charts, len(missing), len(plans) - len(missing)
 
 
+def prepare_drawing() -> None:
+    """Set matplotlib up and import pyplot (once per process; a long-lived preview server calls it early)."""
+    _setup_matplotlib()
+    import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+
+
 def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) -> None:
     """Draw the charts not in the cache, in a process pool when there are enough of them."""
     if specs:
-        _setup_matplotlib()
-        import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+        prepare_drawing()
     cores = workers or os.cpu_count() or 1
     if len(specs) > 2 * cores and cores > 1:  # a pool pays off only beyond a few charts
         with ProcessPoolExecutor(max_workers=min(cores, len(specs))) as pool:

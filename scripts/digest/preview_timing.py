@@ -13,6 +13,7 @@ round and reports ``ratios.preview_over_baseline``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -23,24 +24,34 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 import digest
 
-FIGURE_PAGE = "topics/small-business/"  # shows the figure the edit changes (see edit_one_figure)
-_VALUE = re.compile(r"^  value: (\d+)$", re.M)
+_VALUE = re.compile(r"^  value: (-?[0-9.]+)$", re.M)
+_EDITS = itertools.count(1)
+
+
+def edited_page(project: Path) -> str:
+    """The topic page (URL relative to the language root) that shows the figure :func:`edit_one_figure` edits."""
+    records = yaml.safe_load((project / "stats" / "statistics.yaml").read_text(encoding="utf-8"))
+    first = next(r for r in records if isinstance(r, dict) and "value" in r)
+    return f"topics/{first['topic']}/"
 
 
 def edit_one_figure(project: Path) -> None:
-    """Give the first figure a value it has not had in this run (81 → 82 → 83 …), as a real edit would.
+    """Give the first figure a whole value it has not had in this process (81 → 82 → 83 …), as an editor's save.
 
-    Alternating between two values would find both versions' charts in the cache from
-    the second edit on, and time a cache hit instead of an edit.
+    Whole steps change what the page shows (a hundredth could round away); a value not
+    seen before finds no chart in the cache, as a real edit would not.
     """
     path = project / "stats" / "statistics.yaml"
     text = path.read_text(encoding="utf-8")
     match = _VALUE.search(text)
     if match is None:
         raise RuntimeError(f"no `value:` line to edit in {path}")
-    value = int(match.group(1)) + 1 if int(match.group(1)) < 100 else 1
+    base, step = round(float(match.group(1))), next(_EDITS)
+    value = base + step if base + step <= 100 else max(base - step, 0)
     path.write_text(text[: match.start(1)] + str(value) + text[match.end(1):], encoding="utf-8")
 
 
@@ -100,6 +111,7 @@ def _preview_run(project: Path, lang: str, edits: int, timeout: float) -> tuple[
     server = subprocess.Popen([sys.executable, "-m", "digest.cli", "--root", str(project), "serve", "--lang", lang,
                                "--dev-addr", f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
+    page_url = edited_page(project)
     try:
         deadline = time.monotonic() + timeout
         page = None
@@ -107,7 +119,7 @@ def _preview_run(project: Path, lang: str, edits: int, timeout: float) -> tuple[
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"preview server did not start:\n{server.stderr.read().decode()[-3000:]}")  # type: ignore[union-attr]
             time.sleep(0.1)
-            page = _fetch(base + FIGURE_PAGE, timeout=timeout)
+            page = _fetch(base + page_url, timeout=timeout)
         times = []
         for _ in range(edits):
             before = _strip_reload_script(page)
@@ -115,7 +127,7 @@ def _preview_run(project: Path, lang: str, edits: int, timeout: float) -> tuple[
             started = time.monotonic()
             edit_one_figure(project)
             while True:
-                page = _fetch(base + FIGURE_PAGE, timeout=timeout) or page
+                page = _fetch(base + page_url, timeout=timeout) or page
                 if _strip_reload_script(page) != before:
                     break
                 if time.monotonic() - started > timeout:

@@ -155,6 +155,7 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
     server.error_handler = lambda code: server.problem_page() if server.problems else None
     try:
         builder()
+        threading.Thread(target=_warm_up_charts, daemon=True).start()
         for path in watched_paths(root, lang, first):
             server.watch(str(path))
         first.plugins.on_serve(server, config=first, builder=builder)
@@ -168,6 +169,13 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
             server.shutdown()
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _warm_up_charts() -> None:
+    """Import matplotlib now, while the contributor reads the page, not on their first save that redraws a chart."""
+    from ..chart import prepare_drawing
+
+    prepare_drawing()
 
 
 def watched_paths(root: Path, lang: str | None, config: MkDocsConfig) -> list[Path]:
