@@ -78,3 +78,15 @@ def test_one_language_preview_and_a_broken_save_shown_in_the_browser(project: Pa
     assert _wait_for(lambda: not server.problems), "the fixed catalog was not rebuilt"
     status, page = _get(base + TOPIC)
     assert status == 200 and 'role="alert"' not in page
+
+
+def test_problems_are_escaped_and_shown_above_the_page_or_alone(tmp_path: Path):
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.problems = ["content/da/x.md:3: error: <script>alert(1)</script>"]
+    page = server._inject_js_into_html(b"<html><body class=x><h1>Side</h1></body></html>", 1)
+    assert page.index(b'role="alert"') < page.index(b"<h1>Side</h1>")
+    assert b"<script>alert(1)" not in page and b"&lt;script&gt;alert(1)" in page
+    alone = server.problem_page()
+    assert b'role="alert"' in alone and b"livereload" in alone and b"<script>alert(1)" not in alone
+    server.problems = []
+    assert b'role="alert"' not in server._inject_js_into_html(b"<html><body><h1>Side</h1></body></html>", 1)
