@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from conftest import LANGS, build_in_process, run_cli
@@ -55,6 +56,9 @@ def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pag
         notice = notice[:notice.index("</aside>")]
         assert NOTICE[lang] in notice, lang
         assert 'href="../../../topics/paying-more/"' in notice and 'hreflang="sv"' in notice
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(html)
+        assert parser.errors == [], lang
         other = (site / lang / "topics" / "small-business" / "index.html").read_text(encoding="utf-8")
         assert "digest-stale" not in other  # only the stale page
     assert "digest-stale" not in (site / "topics" / "paying-more" / "index.html").read_text(encoding="utf-8")

@@ -89,6 +89,8 @@ def test_a_malformed_record_is_an_error_and_a_good_one_is_not_prose(tmp_path: Pa
     assert [p.field for p in lint_prose("---\nsource_hash: 12 <b>x</b>\n---\n", "x.md")] == ["html", "number"]
 
 
-def test_every_shipped_translation_follows_its_current_source_page():
-    stale = [s.line() for s in page_states(ROOT, ["sv", "da", "no", "ko"], "sv") if s.state != "current"]
-    assert stale == []
+def test_every_shipped_translation_records_the_source_version_it_follows():
+    """Tracked and with a source page; an *outdated* page is translators' progress, reported, not a failure."""
+    untracked = [s.line() for s in page_states(ROOT, ["sv", "da", "no", "ko"], "sv")
+                 if s.state in ("untracked", "orphaned")]
+    assert untracked == []
