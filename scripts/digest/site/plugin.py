@@ -116,6 +116,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._page: PageContext | None = None
         self._extension = ShortcodeExtension(self._expand)
         self.preview_language: str | None = None  # set by `digest serve --lang`: build only this language
+        self.previewing = False  # set by `digest serve`: build every language, published or not
 
     @property
     def pipeline(self) -> Pipeline:
@@ -163,7 +164,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if pipeline is not self._pipeline:
                 log.info(pipeline.summary)
             self._pipeline = pipeline
-            if not self.preview_language:
+            if not (self.previewing or self.preview_language):
                 self._hold_back_unpublished(config)
         return config
 

@@ -114,6 +114,9 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
 
     def get_config(site_dir: Path) -> MkDocsConfig:
         config = load_config(config_file=config_file, site_dir=str(site_dir), **overrides)
+        digest = config.plugins.get("digest")
+        if digest is not None:
+            digest.previewing = True  # a preview holds no language back: its translators want to see it
         if lang:
             restrict_to_language(config, lang)
         return config
