@@ -11,6 +11,7 @@ PROBLEMS = [
     "content/da/about.md:51: error: field=number: number typed by hand ('Det finns'); write the number as a word",
     "content/da/about.md:51: error: field=html: raw HTML is not allowed in pages; use Markdown",
     "content/da/about.md:53: error: id=nope field=stat: unknown id 'nope' for `[[stat]]`",
+    "stats/statistics.yaml:522: error: id=zz bad input field=id: expected an id of lowercase letters",
     "content/ko/about.md:47: error: field=number: number typed by hand ('42'); write the number as a word",
     "stats/statistics.yaml:12: error: id=a-b: a percent must lie between 0 and 100 (got 120)",
     "content/LC_MESSAGES/digest.po: error: cannot read catalog",
@@ -23,7 +24,7 @@ def test_six_problems_are_six_and_read_as_the_plugin_wrote_them():
               + "\nAborted with a BuildError!\n")
     problems = failure_problems(output)
     assert [str(p) for p in problems] == PROBLEMS
-    assert problems[2].record == "nope" and problems[2].field == "stat" and problems[2].line == 53
+    assert problems[2].file == "content/da/about.md" and problems[2].line == 53
 
 
 def test_mkdocs_own_warnings_are_kept_one_per_line():

@@ -48,8 +48,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-_PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): "
-                           r"(?:id=(?P<record>[^\s:]+) ?)?(?:field=(?P<field>[^\s:]+))?(?::? )?(?P<message>.*)$")
+_PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): (?P<message>.+)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CHATTER = ("INFO", "DEBUG", "digest:")  # progress lines, not problems
 _SUMMARY = re.compile(r"\d+ problem\(s\) in the input")  # the plugin's heading, alone or in MkDocs' "Error building page"
@@ -68,10 +67,9 @@ def failure_problems(output: str) -> list[Problem]:
         if not line.strip() or line.startswith(_CHATTER) or _SUMMARY.search(line) or line.lstrip().startswith("│"):
             continue
         match = _PROBLEM_LINE.match(line)
-        if match and match.group("message"):
+        if match:  # kept word for word: "id=… field=…: message" stays as the plugin wrote it
             problems.append(Problem(match.group("file"), int(match.group("line")) if match.group("line") else None,
-                                    match.group("record"), match.group("field"), match.group("message"),
-                                    match.group("severity")))  # type: ignore[arg-type]
+                                    None, None, match.group("message"), match.group("severity")))  # type: ignore[arg-type]
         elif line.startswith(("ERROR", "WARNING", "Aborted", "Error")):
             other.append(Problem("mkdocs build", None, None, None, re.sub(r"^(ERROR|WARNING)\s+-\s+", "", line)))
     found = problems + [p for p in other if not p.message.startswith("Aborted with")]
