@@ -82,6 +82,7 @@ def test_one_language_preview_and_a_broken_save_shown_in_the_browser(project: Pa
 
 def test_problems_are_escaped_and_shown_above_the_page_or_alone(tmp_path: Path):
     server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.server_close()  # never bound: only its page-making is under test
     server.problems = ["content/da/x.md:3: error: <script>alert(1)</script>"]
     page = server._inject_js_into_html(b"<html><body class=x><h1>Side</h1></body></html>", 1)
     assert page.index(b'role="alert"') < page.index(b"<h1>Side</h1>")

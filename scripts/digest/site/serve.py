@@ -63,6 +63,11 @@ class PreviewServer(LiveReloadServer):
 
     problems: list[str]
     good: bool
+    listening: threading.Event
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self.listening.set()
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)
@@ -153,7 +158,7 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
     (base / "empty").mkdir()
     server = PreviewServer(builder=builder, host=host, port=port, root=str(base / "empty"), mount_path=mount_path,
                            polling_interval=POLL_SECONDS)
-    server.problems, server.good = [], False
+    server.problems, server.good, server.listening = [], False, threading.Event()
     server.build_delay = 0.05
     server.error_handler = lambda code: server.problem_page() if server.problems else None
     try:
@@ -162,8 +167,8 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
         for path in watched_paths(root, lang, first):
             server.watch(str(path))
         first.plugins.on_serve(server, config=first, builder=builder)
-        if on_ready is not None:
-            threading.Thread(target=on_ready, args=(server,), daemon=True).start()
+        if on_ready is not None:  # called once the socket listens, from its own thread
+            threading.Thread(target=lambda: server.listening.wait(120) and on_ready(server), daemon=True).start()
         try:
             server.serve()
         except KeyboardInterrupt:
