@@ -131,6 +131,7 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
     mount_path = urlsplit(first.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
     lock = threading.Lock()
+    builds: list[Path] = []  # good build folders, oldest first
 
     def builder(config: MkDocsConfig | None = None) -> None:
         """Build into a fresh folder; swap it in on success, keep the last good one on failure."""
@@ -151,9 +152,11 @@ def serve(root: Path, lang: str | None = None, dev_addr: str | None = None,
                 return
             finally:
                 logging.getLogger("mkdocs").removeHandler(capture)
-            old, server.root, server.problems, server.good = server.root, str(staging), [], True
-            if Path(old).parent == base and old != str(staging):
-                shutil.rmtree(old, ignore_errors=True)
+            server.root, server.problems, server.good = str(staging), [], True
+            # The previous build stays one round: a request that began before the swap still reads from it.
+            builds.append(staging)
+            while len(builds) > 2:
+                shutil.rmtree(builds.pop(0), ignore_errors=True)
 
     (base / "empty").mkdir()
     server = PreviewServer(builder=builder, host=host, port=port, root=str(base / "empty"), mount_path=mount_path,
