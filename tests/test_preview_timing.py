@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+from conftest import ROOT
 from digest.preview_timing import edit_one_figure, edited_page
 
 
@@ -13,7 +15,9 @@ def _first_value(project: Path) -> str:
                      re.M).group(1)
 
 
-def test_each_edit_gives_the_first_figure_a_new_whole_value_on_its_topic_page(project: Path):
+def test_each_edit_gives_the_first_figure_a_new_whole_value_on_its_topic_page(tmp_path: Path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "stats", project / "stats")
     assert edited_page(project) == "topics/small-business/"  # where amex-2011-small-business-better is shown
     seen = {_first_value(project)}
     for _ in range(3):
