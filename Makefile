@@ -35,8 +35,10 @@ $(AXE): tests/package.json tests/package-lock.json
 test: $(INSTALLED) $(AXE)
 	$(BIN)/python -m pytest
 
+# `make serve LANG=da` previews one language (LANG from the command line only: the
+# environment's LANG is the locale, e.g. C.UTF-8, and is passed on unchanged).
 serve: $(INSTALLED)
-	$(BIN)/mkdocs serve
+	$(if $(filter command line,$(origin LANG)),env LANG=C.UTF-8 )$(BIN)/digest serve$(if $(filter command line,$(origin LANG)), --lang $(LANG))
 
 bench: $(INSTALLED)
 	$(BIN)/digest bench

@@ -14,10 +14,10 @@ from conftest import ROOT
 PACKAGE = ROOT / "scripts" / "digest"
 # The stages, in pipeline order: each may import only those before it.
 ORDER = ["problems", "guard", "cache", "allowlist", "model", "units", "config", "messages", "load", "quotes",
-         "translate", "catalogs", "format", "chart", "export", "cite", "shortcodes", "lint", "render", "pages",
-         "pipeline", "site"]
+         "tracking", "translate", "catalogs", "progress", "format", "chart", "export", "cite", "shortcodes", "lint",
+         "render", "pages", "pipeline", "site"]
 # Tools around the pipeline: they may import any stage, and no stage imports them.
-TOOLS = {"cli", "bench", "schema", "scaffold"}
+TOOLS = {"cli", "bench", "schema", "scaffold", "i18n_commands", "preview_timing"}
 
 
 def module_name(path: Path) -> str:

@@ -188,8 +188,9 @@ def field_case(case_id: str, kind: str, changes: dict[str, str | None], message:
             number = t.start[kind]
         elif where in names:
             number = t.line(kind, where)
-        else:  # an extra line: after the record's own fields
-            number = t.start[kind] + len(names) + [k for k, _ in extra or []].index(where)
+        else:  # an extra line: after the record's own fields that remain
+            kept = [k for k in names if changes.get(k, "") is not None]
+            number = t.start[kind] + len(kept) + [k for k, _ in extra or []].index(where)
         rec = dict(t.fields[kind])["id"] if record == "" else record
         expect: Expect = [f"stats/{kind}.yaml:{number}:", message]
         if rec is not None:
@@ -350,7 +351,7 @@ def _(t: Template, root: Path) -> Expect:
     return [re.compile(r"stats/statistics\.yaml:\d+: error"), f"id={STAT_ID}"]
 
 field_case("stat-range-low-above-high", "statistics", {"value": None}, "low (90) greater than high (10)",
-           line=None, field=None, extra=[("low", "90"), ("high", "10")])
+           line="low", field="low", extra=[("low", "90"), ("high", "10")])
 field_case("stat-range-only-low", "statistics", {"value": None}, "a range needs both `low` and `high`",
            line=None, field=None, extra=[("low", "10")])
 field_case("stat-value-and-range", "statistics", {}, "not both", line=None, field=None,
@@ -361,7 +362,7 @@ field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unkn
 field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'",
            line=None)
 field_case("source-unknown-article-in-via", "sources", {"via": "[no-such-article]"},
-           "unknown article id 'no-such-article'", line=None)
+           "unknown article id 'no-such-article'")
 field_case("source-via-empty", "sources", {"via": "[]"}, "")
 field_case("stat-id-dot-dot-slash", "statistics", {"id": "../../etc/passwd"}, "expected an id of lowercase letters",
            record="../../etc/passwd")
@@ -382,7 +383,7 @@ field_case("article-url-javascript-mixed-case", "articles", {"url": "JavaScript:
 field_case("stat-year-in-future", "statistics", {"year": "2999"}, "expected a year between 1900 and")
 field_case("source-year-in-future", "sources", {"year_published": "2999"}, "expected a year between 1900 and")
 field_case("stat-year-after-source-published", "statistics", {"year": "2016"},
-           "year 2016 is after the source was published (2015)", line=None)
+           "year 2016 is after the source was published (2015)")
 field_case("stat-currency-without-code", "statistics", {"unit": "currency"}, "needs a `currency` code",
            line=None, field="currency")
 field_case("stat-currency-code-lowercase", "statistics", {"unit": "currency"}, "has characters that are not allowed",
@@ -407,15 +408,16 @@ def _(t: Template, root: Path) -> Expect:
     block = _block(t.fields["statistics"])
     replace_record(t, root, "statistics", raw=block + "\n" + block)
     second = t.start["statistics"] + len(t.fields["statistics"]) + 1
-    return [f"stats/statistics.yaml:{t.start['statistics']}:", f"stats/statistics.yaml:{second}:",
-            f"id={STAT_ID} field=id: duplicate statistic id"]
+    return [f"stats/statistics.yaml:{second}: error: id={STAT_ID} field=id: duplicate statistic id; "
+            f"first used at stats/statistics.yaml:{t.start['statistics']}"]
 
 
 @case("source-duplicate-id-across-files")
 def _(t: Template, root: Path) -> Expect:
     (root / "stats" / "sources").mkdir()
     (root / "stats" / "sources" / "more.yaml").write_text(_block(t.fields["sources"]), encoding="utf-8")
-    return [f"stats/sources.yaml:{t.start['sources']}:", "stats/sources/more.yaml:1:", "duplicate source id"]
+    return [f"stats/sources/more.yaml:1: error: id={dict(t.fields['sources'])['id']} field=id: duplicate source id; "
+            f"first used at stats/sources.yaml:{t.start['sources']}"]
 
 
 # --- translations -------------------------------------------------------------------------

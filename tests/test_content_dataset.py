@@ -21,6 +21,10 @@ CONFIG = load_config(ROOT)
 DATASET = load_dataset(ROOT / "stats", CONFIG.quotes.required)
 
 
+def _has_local_text(stat_id: str) -> bool:
+    return any(DATASET.articles[a].file for a in DATASET.sources[DATASET.statistics[stat_id].source].via)
+
+
 def test_validate_reports_no_errors_or_warnings():
     dataset, problems = check_dataset(ROOT / "stats")
     assert dataset is not None

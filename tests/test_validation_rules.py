@@ -89,14 +89,13 @@ def test_the_minimal_dataset_is_valid(tmp_path: Path):
 
 def test_unknown_source_id(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("source: source-a", "source: source-b")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=source: unknown source id 'source-b'",
+        "stats/statistics.yaml:2: error: id=stat-a field=source: unknown source id 'source-b'",
     ]
 
 
 def test_duplicate_id(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT + STAT) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=id: duplicate statistic id",
-        "stats/statistics.yaml:13: error: id=stat-a field=id: duplicate statistic id",
+        "stats/statistics.yaml:13: error: id=stat-a field=id: duplicate statistic id; first used at stats/statistics.yaml:1",
     ]
 
 
@@ -112,12 +111,12 @@ def test_value_not_a_number(tmp_path: Path):
 
 def test_percent_outside_0_to_100(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("value: 50", "value: 150")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=value: a value in unit `percent` must lie between 0 and 100 (got 150)"]
+        "stats/statistics.yaml:5: error: id=stat-a field=value: a value in unit `percent` must lie between 0 and 100 (got 150)"]
 
 
 def test_range_with_low_above_high(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("value: 50", "low: 30\n  high: 20")) == [
-        "stats/statistics.yaml:1: error: id=stat-a: range has low (30) greater than high (20)"]
+        "stats/statistics.yaml:5: error: id=stat-a field=low: range has low (30) greater than high (20)"]
 
 
 def test_year_in_the_future(tmp_path: Path):
@@ -128,7 +127,7 @@ def test_year_in_the_future(tmp_path: Path):
 
 def test_year_after_the_source_was_published(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("year: 2018", "year: 2019")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=year: year 2019 is after the source was published (2018)"]
+        "stats/statistics.yaml:4: error: id=stat-a field=year: year 2019 is after the source was published (2018)"]
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://x.org/a"])
@@ -145,7 +144,7 @@ def test_unknown_unit(tmp_path: Path):
 
 def test_unknown_topic(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("topic: topic-a", "topic: topic-b")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=topic: unknown topic id 'topic-b'"]
+        "stats/statistics.yaml:3: error: id=stat-a field=topic: unknown topic id 'topic-b'"]
 
 
 def test_unused_source_is_a_warning_not_an_error(tmp_path: Path):

@@ -74,6 +74,17 @@ Builder = Callable[[Path, bool], Run]  # (project, clear_cache) -> Run
 EXTRA_ROWS: dict[str, tuple[Callable[[Path], Run], float]] = {}
 
 
+def _preview(project: Path) -> Run:
+    """Issue 12's ``preview`` row: save a one-figure edit, time until `digest serve --lang da` serves the page."""
+    from .preview_timing import preview_run
+
+    times, rss_kb = preview_run(project, "da", edits=1)
+    return Run(times[0], rss_kb)
+
+
+EXTRA_ROWS["preview"] = (_preview, 0.6)  # target: preview ≤ 0.6 × the plain-MkDocs full build
+
+
 @dataclass
 class Subject:
     """A site under test: the digest project, its plain-MkDocs twin, and what the cold target needs."""

@@ -358,10 +358,26 @@ def _has_translation(message: Message) -> bool:
 
 # --- check and compile -----------------------------------------------------------
 
+def read_status(root: Path, config: DigestConfig, dataset: Dataset, template: Template,
+                only: Iterable[str] | None = None) -> StatusReport:
+    """What each language's catalog provides of what the template needs, read from the ``.po`` files.
+
+    Unlike :func:`status` it compiles nothing and refuses nothing: a catalog with a broken
+    entry is still counted, and :func:`check_catalog` says what is broken.
+    """
+    result = []
+    for lang in _selected(config, only):
+        path = catalog_path(root, lang.code)
+        catalog = _read(path, lang) if path.exists() else Catalog(locale=_babel_locale(lang))
+        result.append(_language_status(lang.code, template.needed_by(lang), catalog))
+    return StatusReport(result)
+
+
 def check_catalog(path: Path, lang: Language, template: Template | Catalog) -> tuple[Catalog, list[Problem]]:
     """Read a catalog and find what would break a page: placeholders and unknown ids."""
     catalog = _read(path, lang)
     shown = f"content/{lang.code}/LC_MESSAGES/{path.name}"
+    lines = path.read_text(encoding="utf-8").split("\n")
     problems = []
     for message in catalog:
         if not message.id or message.fuzzy or not _has_translation(message):
@@ -378,15 +394,25 @@ def check_catalog(path: Path, lang: Language, template: Template | Catalog) -> t
         for text in strings:
             got = placeholders(text)
             if got is None:
-                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                problems.append(Problem(shown, msgstr_line(lines, message.lineno), None, "msgstr",
                                         f"braces in the translation of {msgid[:50]!r} are not bare placeholders "
                                         f"(unbalanced, or with a format such as {{n:>9}}); "
                                         f"keep exactly {['{' + n + '}' for n in wanted] or 'no placeholders'}"))
             elif set(got) != set(wanted):
-                problems.append(Problem(shown, message.lineno, None, "msgstr",
+                problems.append(Problem(shown, msgstr_line(lines, message.lineno), None, "msgstr",
                                         f"placeholders {got or 'none'} do not match the original's "
                                         f"{wanted or 'none'} in {msgid[:50]!r}"))
     return catalog, problems
+
+
+def msgstr_line(lines: list[str], msgid_line: int | None) -> int | None:
+    """The line of the ``msgstr`` that follows a ``msgid`` (Babel reports the latter): where a translator edits."""
+    if msgid_line is None:
+        return None
+    for number in range(msgid_line, len(lines) + 1):
+        if lines[number - 1].startswith("msgstr"):
+            return number
+    return msgid_line
 
 
 def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_dir: Path

@@ -340,6 +340,12 @@ def render_charts(plans: Sequence[ChartPlan], dataset: Dataset, translators: Map
     return charts, len(missing), len(plans) - len(missing)
 
 
+def prepare_drawing() -> None:
+    """Set matplotlib up and import pyplot (once per process; a long-lived preview server calls it early)."""
+    _setup_matplotlib()
+    import matplotlib.pyplot  # noqa: F401 - imported once here, inherited by forked workers
+
+
 def _render_missing(specs: list[tuple[Path, ChartSpec]], workers: int | None) -> None:
     """Draw the charts not in the cache in worker processes, even one chart.
 

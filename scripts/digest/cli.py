@@ -22,7 +22,9 @@ COMMANDS: dict[str, str] = {
     "validate": "Check the dataset in stats/ and print a one-line summary; exit 1 listing every problem.",
     "schema": "Write the JSON Schema of the dataset files to stats/schema/ (or --check that it is current).",
     "build": "Build the site into site/ atomically: the old site stays if anything fails.",
-    "i18n": "Translation catalogs: `i18n update` refreshes them from the dataset and code, `i18n status` reports per language.",
+    "i18n": "Translations: `i18n update` refreshes the catalogs, `i18n status` reports strings and pages per language, "
+            "`i18n reviewed PAGE` marks a translated page as following its source page.",
+    "serve": "Preview the site at http://127.0.0.1:8000/…, rebuilding on save; `--lang da` builds and watches one language.",
     "bench": "Benchmark cold, warm and one-figure builds against plain MkDocs, interleaved, on the shipped site and synthetic large datasets.",
 }
 
@@ -35,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except InputError as err:
         _print_problems(err.problems)
-        print(f"{len([p for p in err.problems if p.severity == 'error'])} problem(s); nothing was written.", file=sys.stderr)
+        errors = len([p for p in err.problems if p.severity == "error"]) or len(err.problems)
+        print(f"{errors} problem{'' if errors == 1 else 's'}; nothing was written "
+              "(the last good site, if any, is unchanged).", file=sys.stderr)
         return 1
     except OutputError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -72,10 +76,21 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(handler=_build)
 
     i18n = sub.add_parser("i18n", help=COMMANDS["i18n"])
-    i18n.add_argument("action", choices=["update", "status"])
+    i18n.add_argument("action", choices=["update", "status", "reviewed"])
+    i18n.add_argument("paths", nargs="*", metavar="PAGE",
+                      help="reviewed: translated pages now following their source page, e.g. content/da/about.md")
     i18n.add_argument("--lang", action="append", help="only this language (repeatable)")
-    i18n.add_argument("--strict", action="store_true", help="status: exit 1 if a language is incomplete")
+    i18n.add_argument("--all", action="store_true", help="reviewed: every translated page (of --lang, if given)")
+    i18n.add_argument("--strict", action="store_true",
+                      help="status: exit 1 if a language has a missing or outdated string or page (not used in CI)")
+    i18n.add_argument("--summary", type=Path, default=None,
+                      help="status: also append a Markdown report to this file (CI: \"$GITHUB_STEP_SUMMARY\")")
     i18n.set_defaults(handler=_i18n)
+
+    serve = sub.add_parser("serve", help=COMMANDS["serve"])
+    serve.add_argument("--lang", default=None, help="build and watch only this language, served at the root")
+    serve.add_argument("--dev-addr", default=None, metavar="HOST:PORT", help="address to serve on (default: mkdocs.yml's)")
+    serve.set_defaults(handler=_serve)
 
     bench = sub.add_parser("bench", help=COMMANDS["bench"])
     bench.add_argument("--pairs", type=int, default=5,
@@ -139,23 +154,20 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _i18n(args: argparse.Namespace) -> int:
-    from . import catalogs
-    from .config import load_config
-    from .guard import guard_inputs
-    from .load import load_dataset
+    from .i18n_commands import reviewed, status, update
 
-    guard_inputs(args.root)  # catalogs are read and rewritten here: never through a link
-    config = load_config(args.root)
-    dataset = load_dataset(args.root / "stats", config.quotes.required)
-    if args.action == "update":
-        for line in catalogs.update_catalogs(args.root, config, dataset, args.lang):
-            print(line)
-        return 0
-    report = catalogs.status(args.root, config, dataset, args.root / CACHE_DIR / "i18n", args.lang)
-    print(report.as_text())
-    if args.strict and not report.complete:
-        print("incomplete translations (strict mode)", file=sys.stderr)
-        return 1
+    return {"update": update, "status": status, "reviewed": reviewed}[args.action](args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    from .site.serve import serve
+
+    serve(args.root.resolve(), lang=args.lang, dev_addr=args.dev_addr)
     return 0
 
 

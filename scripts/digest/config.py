@@ -85,6 +85,13 @@ class Language(_Section):
         "The engine ships NanumGothic (Hangul); others must be installed on the building machine. "
         "Example:\n\n```yaml\nfont: NanumGothic\n```",
     )
+    publish_threshold: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="Share (0 to 1) of the language's strings and pages that must be translated and current for "
+        "the language to be published; below it, the language is built for previews but left out of the "
+        "published site. Untranslated text above it is shown in the source language with a visible mark. "
+        "Ignored for the first language. Example:\n\n```yaml\npublish_threshold: 0.9\n```",
+    )
 
     @field_validator("locale")
     @classmethod

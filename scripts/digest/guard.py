@@ -153,7 +153,8 @@ def _image_bytes_match(path: Path, suffix: str) -> bool:
     return head.startswith(IMAGE_MAGIC[suffix])
 
 
-FRONT_MATTER_KEYS = frozenset({"title", "description"})
+FRONT_MATTER_KEYS = frozenset({"title", "description", "source_hash"})  # source_hash: see tracking.py
+_SOURCE_HASH = re.compile(r"^[0-9a-f]{40}$")
 _YAML_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)  # as mkdocs.utils.meta
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _UNSAFE_IN_TITLES = re.compile(r"[<>&\"`\x00-\x1f]")
@@ -161,7 +162,8 @@ _UNSAFE_IN_TITLES = re.compile(r"[<>&\"`\x00-\x1f]")
 
 def _front_matter(root: Path) -> list[Problem]:
     """Page metadata, read the way MkDocs reads it (YAML front matter, or MultiMarkdown
-    ``key: value`` lines at the very top): only ``title`` and ``description``, as plain text.
+    ``key: value`` lines at the very top): only ``title`` and ``description``, as plain text,
+    and the ``source_hash`` that translation tracking writes.
 
     ``template:`` would render a page with any theme template; titles go into the navigation
     and ``<title>`` of every page of the language without escaping.
@@ -200,6 +202,10 @@ def _front_matter(root: Path) -> list[Problem]:
                 problems.append(Problem(shown, line, None, key[:40], "page metadata key not allowed (MkDocs reads "
                                         f"`key: value` at the top of a page as metadata); allowed: "
                                         f"{', '.join(sorted(FRONT_MATTER_KEYS))}; start prose after a heading"))
+            elif key == "source_hash":
+                if not _SOURCE_HASH.match(str(value)):
+                    problems.append(Problem(shown, line, None, key, "expected the 40-character id that "
+                                            "`digest i18n reviewed` writes; do not edit it by hand"))
             elif not isinstance(value, str) or _UNSAFE_IN_TITLES.search(value):
                 problems.append(Problem(shown, line, None, key, "expected plain text without < > & \" ` "
                                         "(it is published without escaping)"))

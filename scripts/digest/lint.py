@@ -32,6 +32,7 @@ from .model import first_number_character, typed_digits
 from .problems import InputError, Problem, errors_only
 from .quotes import QuoteReport, check_quotes
 from .shortcodes import REGISTRY, SHORTCODE, Argument
+from .tracking import check_tracking, exempt_line
 from .translate import Translator
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -180,7 +181,7 @@ def lint_pages(root: Path, dataset: Dataset, config: DigestConfig) -> list[Probl
     known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once for all pages
     for path in sorted(content.rglob("*.md")):
         problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset, known)
-    return problems
+    return problems + check_tracking(root, config.codes, config.default.code)
 
 
 def lint_page(data: bytes, shown: str, dataset: Dataset,
@@ -241,8 +242,9 @@ def lint_prose(markdown: str, shown: str) -> list[Problem]:
     navigation without escaping, so it passes the same checks.
     """
     problems = []
+    record = exempt_line(markdown)  # the translation-tracking hash (see tracking.py) is not prose
     for lineno, line in enumerate(markdown.split("\n"), start=1):
-        if line.strip() != "---":
+        if line.strip() != "---" and lineno != record:
             problems += _lint_line(line, lineno, shown)
     return problems
 

@@ -11,7 +11,6 @@ in one round trip, not one error per CI run.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -65,6 +64,11 @@ class Located:
     record: Any
     file: str
     line: int
+    lines: Mapping[str, int] = field(default_factory=dict)  # line of each field, for messages
+
+    def at(self, field_name: str) -> int:
+        """The line of a field, so a message points where the editor types (the record's line if unknown)."""
+        return self.lines.get(field_name, self.line)
 
 
 @dataclass(frozen=True)
@@ -164,9 +168,10 @@ def _read_kind(stats_dir: Path, kind: str, problems: list[Problem], invalid: set
     for path in files:
         shown = _display(path, stats_dir)
         for raw, line in _read_list(path, shown, problems):
+            lines = dict(raw.get("__lines__", {}))
             record = _validate_record(kind, raw, shown, line, problems)
             if record is not None:
-                yield Located(record, shown, line)
+                yield Located(record, shown, line, lines)
             elif isinstance(raw.get("id"), str):
                 invalid.add(raw["id"])
 
@@ -244,6 +249,8 @@ def _validate_record(kind: str, raw: dict[str, Any], shown: str, line: int, prob
     except ValidationError as err:
         for error in err.errors(include_url=False):
             field_name = str(error["loc"][0]) if error["loc"] else None
+            cause = (error.get("ctx") or {}).get("error")
+            field_name = getattr(cause, "field", None) or field_name  # a record rule that names its field
             problems.append(
                 Problem(shown, lines.get(field_name or "", line), record_id, field_name, _explain(error))
             )
@@ -302,27 +309,29 @@ def _cross_check(located: dict[str, list[Located]], invalid: dict[str, set[str]]
     """
     problems: list[Problem] = []
     for kind, items in located.items():
-        counts = Counter(item.record.id for item in items)
-        for item in items:
-            if counts[item.record.id] > 1:
-                problems.append(Problem(item.file, item.line, item.record.id, "id", f"duplicate {kind[:-1]} id"))
+        first: dict[str, Located] = {}
+        for item in items:  # one problem per repeated record, pointing back at the first
+            earlier = first.setdefault(item.record.id, item)
+            if earlier is not item:
+                problems.append(Problem(item.file, item.at("id"), item.record.id, "id",
+                                        f"duplicate {kind[:-1]} id; first used at {earlier.file}:{earlier.at('id')}"))
     ids = {kind: {item.record.id for item in items} | invalid[kind] for kind, items in located.items()}
     sources = {item.record.id: item.record for item in located["sources"]}
     for item in located["sources"]:
         for article in item.record.via:
             if article not in ids["articles"]:
-                problems.append(Problem(item.file, item.line, item.record.id, "via", f"unknown article id {article!r}"))
+                problems.append(Problem(item.file, item.at("via"), item.record.id, "via", f"unknown article id {article!r}"))
     for item in located["statistics"]:
         stat = item.record
         if stat.source not in ids["sources"]:
-            problems.append(Problem(item.file, item.line, stat.id, "source", f"unknown source id {stat.source!r}"))
+            problems.append(Problem(item.file, item.at("source"), stat.id, "source", f"unknown source id {stat.source!r}"))
         if stat.topic not in ids["topics"]:
-            problems.append(Problem(item.file, item.line, stat.id, "topic", f"unknown topic id {stat.topic!r}"))
+            problems.append(Problem(item.file, item.at("topic"), stat.id, "topic", f"unknown topic id {stat.topic!r}"))
         source = sources.get(stat.source)
         if source and isinstance(stat.year, int) and isinstance(source.year_published, int):
             if stat.year > source.year_published:
                 problems.append(
-                    Problem(item.file, item.line, stat.id, "year",
+                    Problem(item.file, item.at("year"), stat.id, "year",
                             f"year {stat.year} is after the source was published ({source.year_published})")
                 )
     problems += _check_measures_and_fills(located, ids, units)

@@ -38,3 +38,6 @@ QUALIFIED = {
     "up_to": N_("up to {value}"),
 }
 TOPICS = N_("Topics")  # the navigation section of the topic pages
+STALE_NOTICE = N_("The original of this page ({language}) has changed since this translation was last reviewed; "
+                  "the translation may be out of date.")
+STALE_LINK = N_("Read the original ({language})")

@@ -364,6 +364,14 @@ class Topic(_Record):
         return _no_typed_digits(text)  # type: ignore[return-value]
 
 
+class FieldError(ValueError):
+    """A rule about the whole record that one field breaks: the message then points at that field's line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class Statistic(_Fillable):
     """One figure as a source states it, with the words that frame it."""
 
@@ -507,7 +515,7 @@ class Statistic(_Fillable):
         if any(abs(n) > MAX_MAGNITUDE for n in self.numbers if n is not None):
             raise ValueError(f"a figure larger than {MAX_MAGNITUDE:.0e} in size is not allowed; check the value")
         if has_range and self.low > self.high:  # type: ignore[operator]
-            raise ValueError(f"range has low ({self.low:g}) greater than high ({self.high:g})")
+            raise FieldError("low", f"range has low ({self.low:g}) greater than high ({self.high:g})")
         return self
 
     @property

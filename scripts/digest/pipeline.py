@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -69,9 +69,10 @@ class Pipeline:
     def page_context(self, lang: str, path: str) -> PageContext:
         return PageContext(lang, path, f"content/{lang}/{path}")
 
-    def write_language_files(self, site_dir: Path, lang: str) -> None:
-        """Charts (SVG and CSV) and the dataset downloads of one language."""
-        prefix = site_dir if lang == self.default_language else site_dir / lang
+    def write_language_files(self, site_dir: Path, lang: str, at_root: bool | None = None) -> None:
+        """Charts (SVG and CSV) and the dataset downloads of one language (at the site root: the default's)."""
+        at_root = lang == self.default_language if at_root is None else at_root
+        prefix = site_dir if at_root else site_dir / lang
         dataset, translator = self.inputs.dataset, self.inputs.translators[lang]
         for rel, data in chart_files(self.charts, dataset, translator):
             write_file(prefix / rel, data)
@@ -84,15 +85,21 @@ class Pipeline:
             write_file(prefix / rel, data)
 
 
-def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None) -> Pipeline:
-    """The pipeline for the current inputs: cached if nothing changed, else validated and run anew."""
-    fingerprint = input_fingerprint(root)
+def pipeline_for(root: Path, cache_dir: Path, workers: int | None = None,
+                 languages: Sequence[str] | None = None) -> Pipeline:
+    """The pipeline for the current inputs: cached if nothing changed, else validated and run anew.
+
+    ``languages`` limits the charts to those languages (a one-language preview draws
+    only its own); every input is validated whatever it says.
+    """
+    fingerprint = input_fingerprint(root) + (f"|{','.join(languages)}" if languages else "")
     cached = _PIPELINES.get(root)
     if cached is not None and cached.fingerprint == fingerprint:
         return cached
     inputs = validate(root, cache_dir)
     updated = last_updated(root)
-    plans = plan_charts(inputs.dataset, inputs.translators, updated, inputs.config.old_data_after_years)
+    charted = {code: tr for code, tr in inputs.translators.items() if languages is None or code in languages}
+    plans = plan_charts(inputs.dataset, charted, updated, inputs.config.old_data_after_years)
     charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache_dir / "charts", workers)
     summary = f"{inputs.dataset.summary()}; charts: {rendered} rendered, {reused} reused"
     pipeline = Pipeline(root, cache_dir, fingerprint, inputs, charts, updated, summary)

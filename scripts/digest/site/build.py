@@ -90,10 +90,9 @@ def run_mkdocs(root: Path, output: Path, strict: bool) -> str:
     lines, crash = _readable(result.stderr + "\n" + result.stdout)
     if crash and re.search(r"\[Errno \d+\]", crash):
         raise OutputError(f"cannot write the site: {crash}; the previous site is unchanged")
-    if result.returncode != 0:
-        shown = lines + ([crash] if crash else [])
-        raise InputError([Problem("mkdocs build", None, None, None,
-                                  "build failed, the previous site is unchanged:\n" + "\n".join(shown[-60:]))])
+    if result.returncode != 0:  # one problem per line the plugin or MkDocs wrote: the count is right
+        problems = failure_problems("\n".join(lines))
+        raise InputError(problems + ([Problem("mkdocs build", None, None, None, crash)] if crash else []))
     return "\n".join(lines)
 
 
@@ -107,8 +106,37 @@ def _refuse_unpublishable(staging: Path) -> None:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
-    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # a banner about MkDocs' future, not about this build
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life banner would bury the problems
     return env
+
+
+_PROBLEM_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): (?P<message>.+)$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CHATTER = ("INFO", "DEBUG", "digest:")  # progress lines, not problems
+_SUMMARY = re.compile(r"\d+ problem\(s\) in the input")  # the plugin's heading, alone or in MkDocs' "Error building page"
+
+
+def failure_problems(output: str) -> list[Problem]:
+    """The problems of a failed MkDocs run, one each, as the digest's own lines or MkDocs' own words.
+
+    The plugin's lines (``file:line: error: …``) become problems again, so the count is
+    theirs; any other warning or error line (MkDocs' own) is one problem. Progress lines,
+    colour codes and third-party banners are dropped.
+    """
+    problems, other = [], []
+    for raw in output.splitlines():
+        line = _ANSI.sub("", raw).rstrip()
+        if not line.strip() or line.startswith(_CHATTER) or _SUMMARY.search(line) or line.lstrip().startswith("│"):
+            continue
+        match = _PROBLEM_LINE.match(line)
+        if match:  # kept word for word: "id=… field=…: message" stays as the plugin wrote it
+            problems.append(Problem(match.group("file"), int(match.group("line")) if match.group("line") else None,
+                                    None, None, match.group("message"), match.group("severity")))  # type: ignore[arg-type]
+        elif line.startswith(("ERROR", "WARNING", "Aborted", "Error")):
+            other.append(Problem("mkdocs build", None, None, None, re.sub(r"^(ERROR|WARNING)\s+-\s+", "", line)))
+    found = problems + [p for p in other if not p.message.startswith("Aborted with")]
+    return found or [Problem("mkdocs build", None, None, None, "build failed: " + " / ".join(
+        _ANSI.sub("", line) for line in output.splitlines()[-5:]))]
 
 
 _LEVEL = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")

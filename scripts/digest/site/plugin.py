@@ -16,8 +16,11 @@ MkDocs events used, and why:
   the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
   build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
   per language on the same plugin instance; the pipeline is cached by a fingerprint of
-  the inputs, so it runs once per build, not once per language.
-  It also sets MkDocs' ``site_url`` from the digest's (none for a local build: every
+  the inputs, so it runs once per build, not once per language. Then decide which
+  languages this build makes (before mkdocs-static-i18n's own ``on_config``, priority
+  -100, reads them): a language below its ``publish_threshold`` is held back
+  (:mod:`digest.progress`); a one-language preview (``digest serve --lang``) makes only
+  its language. It also sets MkDocs' ``site_url`` from the digest's (none for a local build: every
   link stays relative) and the heading permalink's title in the pass's language.
 - ``on_env``: keep the theme's compiled templates in the cache (Jinja's bytecode cache),
   instead of compiling them again in every language pass of every build.
@@ -25,7 +28,9 @@ MkDocs events used, and why:
 - ``on_page_content``: list the sources of the sources page in its table of contents
   (they are generated HTML, which the Markdown ``toc`` extension does not see).
 - ``on_page_context``: tell the template which language's search index to use, the
-  page's translations for the switcher (relative links) and the interface words.
+  page's translations for the switcher (relative links), the interface words and, on a
+  translated page whose source page changed since it was reviewed (:mod:`digest.tracking`),
+  the notice to show above it.
 - ``on_template_context``: the 404 page, in every language (it is one file).
 - ``on_post_build``: write this language's charts and downloads; on the last pass
   (the default language's, which encloses the others), split the shared search
@@ -58,8 +63,12 @@ from mkdocs.structure.toc import AnchorLink
 
 from ..messages import NOT_TRANSLATED
 from ..pages import generated_pages
+from mkdocs.utils import get_relative_url
+
+from ..messages import STALE_LINK, STALE_NOTICE
 from ..pipeline import Pipeline, pipeline_for
 from ..problems import InputError
+from ..progress import build_report, publishable
 from ..render import ShortcodeExtension, bytecode_cache
 from ..shortcodes import PageContext
 from ..allowlist import check_page
@@ -67,6 +76,7 @@ from .sitemap import input_dates, sitemap_xml
 from .ui import alternates, language_prefix, not_found_context, ui_strings
 from ..translate import Translator
 from . import derive
+from ..tracking import page_states, state_of
 
 log = get_plugin_logger("digest")
 
@@ -127,6 +137,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._pages: set[str] = set()  # every page path seen, e.g. "topics/x.md"
         self._extension = ShortcodeExtension(self._expand)
         self._generated: dict[str, str] = {}  # src_uri in the docs folder → Markdown of a generated page
+        self.preview_language: str | None = None  # set by `digest serve --lang`: build only this language
+        self.previewing = False  # set by `digest serve`: build every language, published or not
 
     @property
     def pipeline(self) -> Pipeline:
@@ -141,7 +153,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def _language(self, config: MkDocsConfig) -> str:
         """The language being built; the i18n plugin says None before its first pass starts."""
         i18n = config.plugins.get("i18n")
-        return getattr(i18n, "current_language", None) or self.pipeline.default_language
+        return getattr(i18n, "current_language", None) or self._root_language(config)
+
+    def _root_language(self, config: MkDocsConfig) -> str:
+        """The language built at the site root: the default one, or the one a preview shows."""
+        i18n = config.plugins.get("i18n")
+        return getattr(i18n, "default_language", None) or self.pipeline.default_language
+
+    def _built_languages(self, config: MkDocsConfig) -> list[str]:
+        i18n = config.plugins.get("i18n")
+        built = getattr(i18n, "build_languages", None)
+        return [code for code in self.pipeline.languages if built is None or code in built]
 
     def _expand(self, name: str, arg: str | None) -> str:
         """The extension's callback: one shortcode's HTML on the page being converted."""
@@ -155,14 +177,19 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             return config
         _set_slugify(config)
         root = self._root(config)
+        only = [self.preview_language] if self.preview_language else None
         try:
-            pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+            pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers, languages=only)
         except InputError as err:
             raise PluginError(_message(err)) from None
         if pipeline is not self._pipeline:
             log.info(pipeline.summary)
         self._pipeline = pipeline
         self._apply_declaration(config, pipeline)
+        if self.preview_language:
+            _build_only(config, self.preview_language)
+        elif not self.previewing:
+            self._hold_back_unpublished(config)
         if self._extension not in config.markdown_extensions:
             config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         return config
@@ -189,6 +216,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             # Registered while MkDocs runs the on_config events: its on_config (-100) comes after this one.
             config.plugins["i18n"] = plugin
 
+    def _hold_back_unpublished(self, config: MkDocsConfig) -> None:
+        """Leave out of this build every language below its ``publish_threshold``."""
+        i18n = config.plugins.get("i18n")
+        if i18n is None:
+            return
+        pipeline = self.pipeline
+        report = build_report(pipeline.inputs.config, pipeline.inputs.status.languages,
+                              page_states(pipeline.root, pipeline.languages, pipeline.default_language))
+        published = set(publishable(report))
+        for lang in i18n.config.languages:
+            if lang.locale in pipeline.languages and lang.locale not in published and lang.build:
+                lang.build = False
+                share = next(p.share for p in report.languages if p.code == lang.locale)
+                log.info(f"language {lang.locale!r} is held back: {share:.0%} translated and current, "
+                            f"below its publish_threshold (see `digest i18n status`)")
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         """Topic pages no one has written, in every language that lacks one.
 
@@ -214,11 +257,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
-            return
-        root = self._root(config)
+            return config
+        if self._extension not in config.markdown_extensions:
+            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
         if not self._passes:  # the outermost pass: inputs may have changed since the last build
+            root = self._root(config)
+            only = [self.preview_language] if self.preview_language else None
             try:
-                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers)
+                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers, languages=only)
             except InputError as err:
                 raise PluginError(_message(err)) from None
             if pipeline is not self._pipeline:
@@ -272,10 +318,30 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.config.enabled:
             lang = self._language(config)
             config_ = self.pipeline.inputs.config
-            context["digest_lang_prefix"] = language_prefix(config_, lang)
+            context["digest_lang_prefix"] = "" if lang == self._root_language(config) else language_prefix(config_, lang)
             context["digest_alternates"] = alternates(config_, lang, page.url)
             context["digest_ui"] = ui_strings(self.pipeline.inputs.translators[lang])
+            context["digest_stale"] = self._stale_notice(config, page, lang)
         return context
+
+    def _stale_notice(self, config: MkDocsConfig, page: Page, lang: str) -> dict[str, str] | None:
+        """Text and link of the notice on a translated page whose source page changed since it was reviewed."""
+        pipeline = self.pipeline
+        source = pipeline.default_language
+        path = _page_path(page.file.src_uri, pipeline.languages)
+        state = state_of(pipeline.root, lang, path, source)
+        if state is None or not state.stale:
+            return None
+        translator = pipeline.inputs.translators[lang]
+        name = pipeline.inputs.config.language(source).name
+        target = _page_url(path, config.use_directory_urls)
+        if source in self._built_languages(config) and source == self._root_language(config):
+            link = get_relative_url(target or ".", page.url or ".")
+        else:  # a one-language preview: the source page is only on the published site
+            link = pipeline.inputs.config.site_url + target
+        return {"text": translator.text(STALE_NOTICE).value.format(language=name),
+                "link": link, "link_text": translator.text(STALE_LINK).value.format(language=name),
+                "source_lang": source}
 
     def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
         if self.config.enabled and template_name == "404.html":
@@ -295,9 +361,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             return
         site_dir = Path(config.site_dir)
         lang = self._passes.pop() if self._passes else self._language(config)
-        self.pipeline.write_language_files(site_dir, lang)
+        root_language = self._root_language(config)
+        self.pipeline.write_language_files(site_dir, lang, at_root=lang == root_language)
         if not self._passes:  # the outermost pass ends last, when every language is written
-            split_search_index(site_dir, self.pipeline.languages, self.pipeline.default_language)
+            split_search_index(site_dir, self._built_languages(config), root_language)
             self._write_sitemap(site_dir)
 
     def _write_sitemap(self, site_dir: Path) -> None:
@@ -340,6 +407,16 @@ def _nav_text(translator: Translator, message: str) -> str:
 def _message(err: InputError) -> str:
     lines = [str(p) for p in err.problems]
     return f"{len(lines)} problem(s) in the input; nothing was written:\n" + "\n".join(lines)
+
+
+def _page_url(path: str, directory_urls: bool) -> str:
+    """The URL of a page relative to its language's root: topics/x.md → topics/x/, index.md → ''."""
+    stem = path[:-3] if path.endswith(".md") else path
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
 def _page_path(src_uri: str, languages: list[str]) -> str:
@@ -388,3 +465,16 @@ def add_generated_headings(page: Page, html: str) -> None:
     known = {item.id for item in parent}
     parent.extend(link for link in found if link.id not in known)
 
+
+
+def _build_only(config: MkDocsConfig, code: str) -> None:
+    """A one-language preview: only ``code`` is built, at the root (mkdocs-static-i18n's ``build_only_locale``)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
+    locales = [lang.locale for lang in i18n.config.languages]
+    if code not in locales:
+        raise PluginError(f"digest serve: no language {code!r}; expected one of: {', '.join(locales)}")
+    for lang in i18n.config.languages:
+        lang.default = lang.build = lang.locale == code
+    i18n.config.build_only_locale = code
