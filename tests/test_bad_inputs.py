@@ -326,9 +326,9 @@ field_case("source-year-published-question-mark", "sources", {"year_published": 
 field_case("source-accessed-not-a-date", "sources", {}, "expected a date written YYYY-MM-DD",
            extra=[("accessed", "last week")])
 field_case("stat-percent-120", "statistics", {"value": "120"},
-           "a value in unit `percent` must lie between 0 and 100 (got 120)", line=None, field="value")
+           "a value in unit `percent` must lie between 0 and 100 (got 120)", field="value")
 field_case("stat-percent-negative", "statistics", {"value": "-5"},
-           "a value in unit `percent` must lie between 0 and 100 (got -5)", line=None, field="value")
+           "a value in unit `percent` must lie between 0 and 100 (got -5)", field="value")
 
 
 @case("stat-value-infinite")
@@ -356,11 +356,9 @@ field_case("stat-range-only-low", "statistics", {"value": None}, "a range needs 
            line=None, field=None, extra=[("low", "10")])
 field_case("stat-value-and-range", "statistics", {}, "not both", line=None, field=None,
            extra=[("low", "10"), ("high", "20")])
-field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'", line=None)
-field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'",
-           line=None)
-field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'",
-           line=None)
+field_case("stat-unknown-unit", "statistics", {"unit": "percentage"}, "expected 'percent'")
+field_case("stat-unknown-topic", "statistics", {"topic": "no-such-topic"}, "unknown topic id 'no-such-topic'")
+field_case("stat-unknown-source", "statistics", {"source": "no-such-source"}, "unknown source id 'no-such-source'")
 field_case("source-unknown-article-in-via", "sources", {"via": "[no-such-article]"},
            "unknown article id 'no-such-article'")
 field_case("source-via-empty", "sources", {"via": "[]"}, "")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from conftest import LANGS, ROOT, cli_in_process, make_renderer
+from conftest import LANGS, ROOT, cli_in_process, make_renderer, run_cli
 from digest.catalogs import catalog_path, status
 from digest.config import load_config
 from digest.load import load_dataset

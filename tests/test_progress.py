@@ -7,11 +7,13 @@ from digest.catalogs import LanguageStatus
 from digest.progress import build_report, publishable
 from digest.tracking import PageState
 
+_NAMES = {"site_name": "Digest", "site_description": "A digest."}
 CONFIG = DigestConfig.model_validate({
-    "site_url": "https://example.org/x/", "data_licence": "CC BY 4.0",
-    "languages": [{"code": "sv", "locale": "sv_SE", "name": "Svenska", "publish_threshold": 1.0},
-                  {"code": "da", "locale": "da_DK", "name": "Dansk", "publish_threshold": 0.9},
-                  {"code": "fi", "locale": "fi_FI", "name": "Suomi", "publish_threshold": 0.9}]})
+    "licence": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "dataset": {"name": "A digest", "description": "Figures."}, "project": "a-digest",
+    "languages": [{"code": "sv", "locale": "sv_SE", "name": "Svenska", "publish_threshold": 1.0, **_NAMES},
+                  {"code": "da", "locale": "da_DK", "name": "Dansk", "publish_threshold": 0.9, **_NAMES},
+                  {"code": "fi", "locale": "fi_FI", "name": "Suomi", "publish_threshold": 0.9, **_NAMES}]})
 
 
 def _strings(code: str, translated: int, missing: int = 0, fuzzy: int = 0) -> LanguageStatus:

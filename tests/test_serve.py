@@ -49,7 +49,7 @@ def preview(project: Path):
                               kwargs={"lang": "da", "dev_addr": f"127.0.0.1:{port}", "on_ready": ready.append})
     thread.start()
     assert _wait_for(lambda: bool(ready)), "the preview server did not start"
-    yield f"http://127.0.0.1:{port}/customer-service-digest/", ready[0]
+    yield f"http://127.0.0.1:{port}/", ready[0]
     ready[0].shutdown()
     thread.join(timeout=10)
 

@@ -138,7 +138,7 @@ def test_non_http_url(tmp_path: Path, url: str):
 
 def test_unknown_unit(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("unit: percent", "unit: procent")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=unit: expected " + UNITS + " (got 'procent'); "
+        "stats/statistics.yaml:6: error: id=stat-a field=unit: expected " + UNITS + " (got 'procent'); "
         "a new unit goes in stats/units.yaml"]
 
 
@@ -208,13 +208,13 @@ def test_series_in_one_year_is_refused(tmp_path: Path):
 
 def test_unknown_measure_and_unit_that_disagrees_with_its_measure(tmp_path: Path):
     assert messages(tmp_path, statistics=STAT.replace("measure: share-of-respondents", "measure: share")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=measure: unknown measure id 'share'; "
+        "stats/statistics.yaml:11: error: id=stat-a field=measure: unknown measure id 'share'; "
         "declare it in stats/measures.yaml"]
     other = tmp_path / "other"
     other.mkdir()
     bad = STAT.replace("unit: percent", "unit: people")
     assert messages(other, statistics=bad) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=unit: unit 'people' differs from the unit of measure "
+        "stats/statistics.yaml:6: error: id=stat-a field=unit: unit 'people' differs from the unit of measure "
         "'share-of-respondents' ('percent'); pick the measure that counts what this figure counts"]
 
 
@@ -307,7 +307,7 @@ def test_a_bad_unit_definition_names_its_line_and_field(tmp_path: Path):
 def test_bounds_come_from_the_unit(tmp_path: Path):
     minutes = _in_unit("minutes")
     assert messages(tmp_path, **dict(minutes, statistics=minutes["statistics"].replace("value: 50", "value: -3"))) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=value: a value in unit `minutes` must be at least 0 (got -3)"]
+        "stats/statistics.yaml:5: error: id=stat-a field=value: a value in unit `minutes` must be at least 0 (got -3)"]
     points = _in_unit("percentage_points")
     assert messages(tmp_path / "b", **dict(points, statistics=points["statistics"].replace("value: 50", "value: -3"))) == []
 
@@ -316,4 +316,4 @@ def test_currency_rules_follow_the_units_format(tmp_path: Path):
     assert messages(tmp_path, **_in_unit("currency")) == [
         "stats/statistics.yaml:1: error: id=stat-a field=currency: unit `currency` needs a `currency` code such as `USD`"]
     assert messages(tmp_path / "b", **_in_unit("count", "\n  currency: USD")) == [
-        "stats/statistics.yaml:1: error: id=stat-a field=currency: `currency` is only allowed with a currency unit such as `currency`"]
+        "stats/statistics.yaml:7: error: id=stat-a field=currency: `currency` is only allowed with a currency unit such as `currency`"]

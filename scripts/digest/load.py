@@ -353,10 +353,10 @@ def _check_measures_and_fills(located: dict[str, list[Located]], ids: dict[str, 
         stat = item.record
         measure = measures.get(stat.measure)
         if stat.measure not in ids["measures"]:
-            problems.append(Problem(item.file, item.line, stat.id, "measure",
+            problems.append(Problem(item.file, item.at("measure"), stat.id, "measure",
                                     f"unknown measure id {stat.measure!r}; declare it in stats/measures.yaml"))
         elif measure is not None and measure.unit != stat.unit and stat.unit in units:  # unknown: said once, below
-            problems.append(Problem(item.file, item.line, stat.id, "unit",
+            problems.append(Problem(item.file, item.at("unit"), stat.id, "unit",
                                     f"unit {stat.unit!r} differs from the unit of measure {stat.measure!r} "
                                     f"({measure.unit!r}); pick the measure that counts what this figure counts"))
     for kind in ("statistics", "sources", "articles"):
@@ -499,7 +499,7 @@ def _check_units(statistics: list[Located], units: Mapping[str, Unit]) -> list[P
         unit = units.get(stat.unit)
         if unit is None:
             known = [f"'{u}'" for u in units]
-            problems.append(Problem(item.file, item.line, stat.id, "unit",
+            problems.append(Problem(item.file, item.at("unit"), stat.id, "unit",
                                     f"expected {', '.join(known[:-1])} or {known[-1]} (got {stat.unit!r}); "
                                     "a new unit goes in stats/units.yaml"))
             continue
@@ -510,12 +510,12 @@ def _check_units(statistics: list[Located], units: Mapping[str, Unit]) -> list[P
             if (unit.min is not None and number < unit.min) or (unit.max is not None and number > unit.max):
                 bounds = (f"lie between {unit.min:g} and {unit.max:g}" if unit.min is not None and unit.max is not None
                           else f"be at least {unit.min:g}" if unit.min is not None else f"be at most {unit.max:g}")
-                problems.append(Problem(item.file, item.line, stat.id, name,
+                problems.append(Problem(item.file, item.at(name), stat.id, name,
                                         f"a value in unit `{unit.id}` must {bounds} (got {number:g})"))
         if unit.format == "currency" and not stat.currency:
-            problems.append(Problem(item.file, item.line, stat.id, "currency",
+            problems.append(Problem(item.file, item.at("currency"), stat.id, "currency",
                                     f"unit `{unit.id}` needs a `currency` code such as `USD`"))
         if unit.format != "currency" and stat.currency:
-            problems.append(Problem(item.file, item.line, stat.id, "currency",
+            problems.append(Problem(item.file, item.at("currency"), stat.id, "currency",
                                     "`currency` is only allowed with a currency unit such as `currency`"))
     return problems

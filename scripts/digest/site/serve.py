@@ -44,7 +44,10 @@ POLL_SECONDS = 0.1
 def restrict_to_language(config: MkDocsConfig, code: str) -> None:
     """Build only ``code``, at the root of the site (what ``build_only_locale`` does, after validation)."""
     i18n = config.plugins.get("i18n")
-    if i18n is None:
+    if i18n is None:  # derived by the digest plugin in on_config, which then builds only ``code``
+        digest = config.plugins.get("digest")
+        if digest is not None:
+            digest.preview_language = code
         return
     locales = [lang.locale for lang in i18n.config.languages]
     if code not in locales:
