@@ -2,26 +2,24 @@
 
 MkDocs events used, and why:
 
-- ``on_config`` (before mkdocs-static-i18n's): validate the inputs and apply the digest's
-  declaration (:mod:`digest.site.derive`): site URL, names and navigation, the engine's
-  theme overrides, and mkdocs-static-i18n itself, loaded with one entry per declared
-  language (as Material's ``group`` plugin loads plugins) — ``mkdocs.yml`` declares none
-  of these. Add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`)
-  to MkDocs' own Markdown, so shortcode HTML goes through ``htmlStash`` and is never
-  re-read as Markdown.
+- ``on_config`` (before mkdocs-static-i18n's, which reads the languages at priority -100):
+  run the pipeline (:func:`digest.pipeline.pipeline_for`): validate every input once (the
+  same :func:`digest.lint.validate` as ``digest validate``) and draw the charts, *before*
+  MkDocs cleans the site folder, so bad input stops the build with the last good site
+  intact. The pipeline is cached by a fingerprint of the inputs: mkdocs-static-i18n's
+  pass per language, and unchanged rebuilds under ``serve``, reuse it. Then apply the
+  digest's declaration (:mod:`digest.site.derive`): site URL (none for a local build:
+  every link stays relative), names and navigation, the engine's theme overrides, and
+  mkdocs-static-i18n itself, loaded with one entry per declared language (as Material's
+  ``group`` plugin loads plugins) — ``mkdocs.yml`` declares none of these. Decide which
+  languages this build makes: a language below its ``publish_threshold`` is held back
+  (:mod:`digest.progress`); a one-language preview (``digest serve --lang``) makes only
+  its language. Add the shortcode Markdown extension (:class:`digest.render.ShortcodeExtension`),
+  so shortcode HTML goes through ``htmlStash`` and is never re-read as Markdown.
 - ``on_files``: add the generated topic pages (:mod:`digest.pages`) of languages that
   have no hand-written one.
-- ``on_pre_build``: run the pipeline (:func:`digest.pipeline.pipeline_for`): validate
-  every input once (the same :func:`digest.lint.validate` as ``digest validate``), draw
-  the charts. This is *before* MkDocs cleans the site folder, so bad input stops the
-  build with the last good site intact. mkdocs-static-i18n re-runs the whole build once
-  per language on the same plugin instance; the pipeline is cached by a fingerprint of
-  the inputs, so it runs once per build, not once per language. Then decide which
-  languages this build makes (before mkdocs-static-i18n's own ``on_config``, priority
-  -100, reads them): a language below its ``publish_threshold`` is held back
-  (:mod:`digest.progress`); a one-language preview (``digest serve --lang``) makes only
-  its language. It also sets MkDocs' ``site_url`` from the digest's (none for a local build: every
-  link stays relative) and the heading permalink's title in the pass's language.
+- ``on_pre_build``: count the language passes (the i18n plugin nests them) and set the
+  heading permalink's title in the pass's language.
 - ``on_env``: keep the theme's compiled templates in the cache (Jinja's bytecode cache),
   instead of compiling them again in every language pass of every build.
 - ``on_page_markdown``: tell the extension which page, in which language, it converts.
@@ -256,22 +254,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return self._generated.get(uri) or self._generated.get(self._language(config) + "/" + uri)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Count the language passes (on_config has run the pipeline and derived the settings)."""
         if not self.config.enabled:
-            return config
-        if self._extension not in config.markdown_extensions:
-            config.markdown_extensions.append(self._extension)  # type: ignore[arg-type]
-        if not self._passes:  # the outermost pass: inputs may have changed since the last build
-            root = self._root(config)
-            only = [self.preview_language] if self.preview_language else None
-            try:
-                pipeline = pipeline_for(root, root / self.config.cache_dir, self.config.workers, languages=only)
-            except InputError as err:
-                raise PluginError(_message(err)) from None
-            if pipeline is not self._pipeline:
-                log.info(pipeline.summary)
-            self._pipeline = pipeline
-            if pipeline.inputs.config.site_url:  # else MkDocs keeps none (build) or its own (serve)
-                config.site_url = pipeline.inputs.config.site_url
+            return
         lang = self._language(config)
         self._passes.append(lang)
         # The heading permalink's title comes from mkdocs.yml, one value for all languages;
