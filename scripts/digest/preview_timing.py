@@ -109,7 +109,7 @@ def _peak_rss_kb(pid: int) -> int:
 
 def _preview_run(project: Path, lang: str, edits: int, timeout: float) -> tuple[list[float], int]:
     port = _free_port()
-    base = f"http://127.0.0.1:{port}/customer-service-digest/"
+    base = f"http://127.0.0.1:{port}/"  # the preview serves at the root (the site's address is unknown to it)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
            "PYTHONPATH": os.pathsep.join([str(Path(digest.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
     server = subprocess.Popen([sys.executable, "-m", "digest.cli", "--root", str(project), "serve", "--lang", lang,
