@@ -111,3 +111,18 @@ def test_validate_sees_what_the_build_would_refuse(text: str, expected: str) -> 
 
     assert expected in "\n".join(str(p) for p in check_prose(text, "content/sv/about.md"))
     assert check_prose("# Om\n\nVanlig text med [länk](https://example.org/).\n", "content/sv/about.md") == ()
+
+
+def test_a_page_passed_once_is_not_parsed_again_and_nothing_else_passes_with_it(tmp_path, monkeypatch):
+    """Warm builds skip pages whose exact bytes passed these rules; any other bytes are checked in full."""
+    from digest import allowlist
+
+    clean = "<!doctype html><title>x</title><p>ok</p>"
+    hostile = '<!doctype html><title>x</title><p>ok</p><img src=x onerror="alert(1)">'
+    assert allowlist.check_page_once(clean, "a.html", tmp_path) == []
+    calls = []
+    real = allowlist.check_page
+    monkeypatch.setattr(allowlist, "check_page", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert allowlist.check_page_once(clean, "a.html", tmp_path) == [] and calls == []  # the marker was used
+    assert allowlist.check_page_once(hostile, "a.html", tmp_path)  # refused: its own bytes, no marker
+    assert allowlist.check_page_once(hostile, "a.html", tmp_path) and len(calls) == 2  # a refusal leaves no marker

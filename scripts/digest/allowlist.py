@@ -130,6 +130,44 @@ def check_page(html: str | bytes, page: str, style_element: bool = False) -> lis
             for what in _violations(document, style_element)]
 
 
+def passed_before(data: bytes, cache_dir: Path | None, kind: str) -> Path | None:
+    """The marker for bytes these very rules already passed; None when there is none yet (or no cache).
+
+    The marker is an empty file named by the hash of the bytes, of ``kind`` and of this
+    module's code: it can only say "these exact bytes passed these exact rules", so it
+    cannot be forged into passing anything else.
+    """
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(_RULES_KEY + b"\0" + kind.encode() + b"\0" + data).hexdigest()
+    return cache_dir / kind / key[:2] / key
+
+
+def _mark_passed(marker: Path | None) -> None:
+    if marker is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
+
+def check_page_once(html: str | bytes, page: str, cache_dir: Path, style_element: bool = False) -> list[Problem]:
+    """:func:`check_page`, skipped for HTML this very allowlist already found clean.
+
+    A warm build publishes the same bytes as the last one, and parsing every page as a
+    browser does is the costliest step of a build (see :func:`passed_before`).
+    """
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    marker = passed_before(data, cache_dir, "page-style" if style_element else "page")
+    if marker is not None and marker.is_file():
+        return []
+    problems = check_page(data, page, style_element)
+    if not problems:
+        _mark_passed(marker)
+    return problems
+
+
+_RULES_KEY = hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
 _FETCHING_CSS = re.compile(r"url\(|@import|image-set|expression|\\", re.IGNORECASE)
 
 
@@ -258,8 +296,19 @@ _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOT
 _TITLE_LINE = re.compile(r"^title:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 
 
+def check_prose(markdown_text: str, shown: str, cache_dir: Path | None = None) -> tuple[Problem, ...]:
+    """:func:`_check_prose`, skipped for prose these rules already passed (``cache_dir``: the markers)."""
+    marker = passed_before(markdown_text.encode("utf-8"), cache_dir, "prose")
+    if marker is not None and marker.is_file():
+        return ()
+    problems = _check_prose(markdown_text, shown)
+    if not problems:
+        _mark_passed(marker)
+    return problems
+
+
 @functools.lru_cache(maxsize=4096)
-def check_prose(markdown_text: str, shown: str) -> tuple[Problem, ...]:
+def _check_prose(markdown_text: str, shown: str) -> tuple[Problem, ...]:
     """The allowlist on one page's prose rendered as MkDocs renders it (cached: pages rarely change)."""
     import markdown
 

@@ -120,7 +120,7 @@ def run_benchmark(root: Path, pairs: int = DEFAULT_PAIRS, scales: dict[int, int]
         shipped = prepare_subject("shipped", copy_inputs(root, work / "shipped"), work / "shipped-baseline")
         shipped.extras = {name: row for name, (row, _) in EXTRA_ROWS.items()}
         results["shipped"] = measure(shipped, pairs, build, say)
-        results["weights"] = _page_weights(shipped.project / "site")
+        results["weights"] = _page_weights(shipped.project / "site", shipped.project)
         shutil.rmtree(work / "shipped", ignore_errors=True)
         results["scale"] = {}
         for size, rounds in scales.items():

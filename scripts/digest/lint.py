@@ -88,7 +88,7 @@ def validate(root: Path, cache_dir: Path) -> Inputs:
     except InputError as err:
         problems += err.problems
     problems += lint_catalogs(root, config.codes)
-    problems += lint_pages(root, dataset, config)
+    problems += lint_pages(root, dataset, config, cache_dir / "allowlist")
     problems += [Problem("site_config/digest.yaml", None, None, f"languages.{i}.font",
                          f"no font {lang.font!r} on this machine; install it, or choose one that is "
                          "(the engine ships NanumGothic; DejaVu Sans is the default)")
@@ -161,8 +161,11 @@ def expected_pages(config: DigestConfig) -> list[str]:
     return config.hand_written_pages()
 
 
-def lint_pages(root: Path, dataset: Dataset, config: DigestConfig) -> list[Problem]:
-    """Lint every page under content/ (each once); report pages missing in a language and undeclared languages."""
+def lint_pages(root: Path, dataset: Dataset, config: DigestConfig, cache_dir: Path | None = None) -> list[Problem]:
+    """Lint every page under content/ (each once); report pages missing in a language and undeclared languages.
+
+    ``cache_dir`` keeps markers of prose the HTML allowlist already passed.
+    """
     content = root / "content"
     problems = [Problem(f"content/{code}/{page}", None, None, None,
                         "page is missing; every language has the pages listed in `pages` of site_config/digest.yaml")
@@ -180,12 +183,13 @@ def lint_pages(root: Path, dataset: Dataset, config: DigestConfig) -> list[Probl
                  if path.stem not in dataset.topics]
     known: dict[Argument, Collection[str]] = {}  # each kind's ids, computed once for all pages
     for path in sorted(content.rglob("*.md")):
-        problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset, known)
+        problems += lint_page(path.read_bytes(), f"content/{path.relative_to(content).as_posix()}", dataset, known,
+                              cache_dir)
     return problems + check_tracking(root, config.codes, config.default.code)
 
 
 def lint_page(data: bytes, shown: str, dataset: Dataset,
-              known: dict[Argument, Collection[str]] | None = None) -> list[Problem]:
+              known: dict[Argument, Collection[str]] | None = None, cache_dir: Path | None = None) -> list[Problem]:
     """Every problem of one page's bytes: encoding, prose and shortcodes (``known``: ids already computed)."""
     try:
         text = data.decode("utf-8")
@@ -193,7 +197,7 @@ def lint_page(data: bytes, shown: str, dataset: Dataset,
         line = data[: err.start].count(b"\n") + 1
         return [Problem(shown, line, None, None, "not valid UTF-8; save the page as UTF-8")]
     problems = lint_prose(text, shown) + check_references(text, shown, dataset, known)
-    return problems or list(check_prose(text, shown))  # what the lines pass, the rendered prose must too
+    return problems or list(check_prose(text, shown, cache_dir))  # what the lines pass, the rendered prose must too
 
 
 def check_references(markdown: str, shown: str, dataset: Dataset,

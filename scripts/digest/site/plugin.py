@@ -69,7 +69,7 @@ from ..problems import InputError
 from ..progress import build_report, publishable
 from ..render import ShortcodeExtension, bytecode_cache
 from ..shortcodes import PageContext
-from ..allowlist import check_page
+from ..allowlist import check_page_once
 from .sitemap import input_dates, sitemap_xml
 from .ui import alternates, language_prefix, not_found_context, ui_strings
 from ..translate import Translator
@@ -287,13 +287,19 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """The last line of defence: the page as published, against the HTML allowlist."""
         if self.config.enabled:
-            _refuse_unpublishable(check_page(output, f"content/{page.file.src_uri}"))
+            _refuse_unpublishable(check_page_once(output, f"content/{page.file.src_uri}", self._published_cache(config)))
         return output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html: from the theme, not a page
-            _refuse_unpublishable(check_page(output_content, template_name, style_element=template_name == "404.html"))
+            _refuse_unpublishable(check_page_once(output_content, template_name, self._published_cache(config),
+                                                  style_element=template_name == "404.html"))
         return output_content
+
+    def _published_cache(self, config: MkDocsConfig) -> Path:
+        """Markers of pages the HTML allowlist already passed (see :func:`digest.allowlist.check_page_once`)."""
+        return self._root(config) / self.config.cache_dir / "allowlist"
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
             add_generated_headings(page, html)
