@@ -488,7 +488,9 @@ def readme_table(results: dict) -> str:
                      f"| {mem:.2f} ×, {_verdict(mem, TARGETS['peak_rss_over_baseline'])} |")
     weights = results.get("weights", {})
     if weights:
-        pages = ", ".join(f"{k[:-3]} {v:.0f} KB" for k, v in weights.items() if not k.startswith("search_index"))
+        order = ["home_kb", "topic_kb", "sources_kb", "about_kb"]  # bench.json keeps its keys sorted: fix the order here
+        pages = ", ".join(f"{k[:-3]} {weights[k]:.0f} KB" for k in order + sorted(set(weights) - set(order))
+                          if k in weights and not k.startswith("search_index"))
         index = [v for k, v in weights.items() if k.startswith("search_index")]
         lines += ["", f"Page weight of the shipped site (HTML + CSS + JS + charts, search index apart): {pages}; "
                       f"search index per language {min(index):.0f}–{max(index):.0f} KB." if index else ""]
