@@ -145,12 +145,28 @@ STAT = """\
   sentence: "{value} of adults agree."
   label: Agree
   quote: Half agree.
+  measure: share-of-respondents
+  question: agree
+"""
+MEASURES = """\
+- id: share-of-respondents
+  unit: percent
+  axis_label: Share of respondents
+  description: Share of the people asked.
+- id: average-extra-spend
+  unit: percent
+  axis_label: Average extra spend
+  description: How much more people would spend.
 """
 
 
-def write_minimal_stats(folder: Path, statistics: str = STAT, sources: str = SOURCE) -> Path:
-    """A stats/ folder holding the minimal dataset (or other statistics/sources text)."""
+def write_minimal_stats(folder: Path, statistics: str = STAT, sources: str = SOURCE, measures: str = MEASURES,
+                        units: str | None = None) -> Path:
+    """A stats/ folder holding the minimal dataset (or other statistics, sources, measures or units text)."""
     folder.mkdir(parents=True)
+    (folder / "measures.yaml").write_text(measures, encoding="utf-8")
+    if units is not None:
+        (folder / "units.yaml").write_text(units, encoding="utf-8")
     (folder / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
     (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     (folder / "sources.yaml").write_text(sources, encoding="utf-8")

@@ -6,75 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE, STAT, write_minimal_stats
+from conftest import MEASURES, SOURCE, STAT, write_minimal_stats
 from digest.load import check_dataset
-
-ARTICLES = """\
-- id: seed-a
-  title: An article
-  language: sv
-  publisher: unknown
-  url: unknown
-"""
-TOPICS = """\
-- id: topic-a
-  title: Topic A
-  chart_title: Chart A
-  order: 1
-"""
-SOURCE = """\
-- id: source-a
-  producer: Producer
-  title: unknown
-  year_published: 2018
-  url: https://example.org/report
-  method: survey
-  sample_size: 100
-  geography: Sweden
-  population: adults
-  via: [seed-a]
-"""
-STAT = """\
-- id: stat-a
-  source: source-a
-  topic: topic-a
-  year: 2018
-  value: 50
-  unit: percent
-  population: adults
-  sentence: "{value} of adults agree."
-  label: Agree
-  quote: Half agree.
-  measure: share-of-respondents
-  question: agree
-"""
-MEASURES = """\
-- id: share-of-respondents
-  unit: percent
-  axis_label: Share of respondents
-  description: Share of the people asked.
-- id: average-extra-spend
-  unit: percent
-  axis_label: Average extra spend
-  description: How much more people would spend.
-"""
-
 
 UNITS = ("'percent', 'people', 'multiplier', 'percentage_points', 'count', 'currency', 'seconds', 'minutes', 'hours', 'days', 'weeks', 'months' or 'years'")
 
 
-def write(tmp_path: Path, statistics: str = STAT, sources: str = SOURCE, measures: str = MEASURES,
-          units: str | None = None) -> Path:
-    stats = tmp_path / "stats"
-    stats.mkdir(parents=True)
-    (stats / "measures.yaml").write_text(measures, encoding="utf-8")
-    if units is not None:
-        (stats / "units.yaml").write_text(units, encoding="utf-8")
-    (stats / "articles.yaml").write_text(ARTICLES, encoding="utf-8")
-    (stats / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (stats / "sources.yaml").write_text(sources, encoding="utf-8")
-    (stats / "statistics.yaml").write_text(statistics, encoding="utf-8")
-    return stats
+def write(tmp_path: Path, **files: str | None) -> Path:
+    return write_minimal_stats(tmp_path / "stats", **files)  # type: ignore[arg-type]
 
 
 def messages(tmp_path: Path, **files: str) -> list[str]:
