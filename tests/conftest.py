@@ -44,8 +44,8 @@ def copy_project(target: Path) -> Path:
     """A scratch copy of the project's inputs, with the rendered charts (same bytes, faster tests)."""
     copy_inputs(ROOT, target)
     cache = ROOT / ".cache" / "charts"
-    if cache.is_dir():
-        shutil.copytree(cache, target / ".cache" / "charts")
+    if cache.is_dir():  # a chart being written by a parallel worker is a hidden temp file until renamed
+        shutil.copytree(cache, target / ".cache" / "charts", ignore=shutil.ignore_patterns(".*.tmp"))
     return target
 
 

@@ -244,13 +244,26 @@ def test_translated_text_never_becomes_markup(inputs, name: str):
         assert "**b** [x](javascript:alert(1))" in text  # Markdown left as typed, not bold, not a link
 
 
-def test_a_fallback_to_english_is_marked(inputs):
+@pytest.mark.parametrize("source, named", [("en", "engelsk"), ("fi", "finsk")])
+def test_a_fallback_is_marked_in_the_language_it_is_written_in(inputs, source: str, named: str):
+    """Untranslated dataset text carries the source language's ``lang``, interface text English's,
+    each with a note naming that language in the reader's language."""
     import gettext
 
+    from digest.catalogs import build_template
+
     renderer = make_renderer(inputs, "da")
-    renderer.translator = Translator(renderer.translator.lang, gettext.NullTranslations())
-    html = html_of(renderer, "[[sentence amex-2011-small-business-better]]")
-    assert 'class="digest-untranslated" lang="en"' in html and "digest-untranslated-note" in html
+    renderer.config = inputs.config.model_copy(update={"source_language": source})
+    written_in = build_template(inputs.dataset, renderer.config).written_in(source)
+    renderer.translator = Translator(renderer.translator.lang, gettext.NullTranslations(), written_in=written_in)
+    html = html_of(renderer, "[[sentence amex-2011-small-business-better]] [[title small-business]]")
+    marked = Tags(html).all("span", **{"class": "digest-untranslated"})
+    title = inputs.dataset.topics["small-business"].title
+    assert 'class="digest-untranslated" lang="%s">%s</span>' % (source, title) in html.replace(f' title="{renderer.fallback(source).title}"', "")
+    assert renderer.fallback(source).title.endswith(f"{named}.")  # the note itself untranslated here: English
+    assert {span.get("lang") for span in marked} == {source, "en"}  # the dataset's language, the interface's
+    interface = [span for span in marked if span.get("lang") == "en"]
+    assert interface and all(span.get("title", "").endswith("engelsk.") for span in interface if span.get("title"))
 
 
 def test_a_project_overrides_a_template(inputs, tmp_path: Path):

@@ -156,6 +156,11 @@ class Template:
         return frozenset(_singular(m.id) for m in self.catalog if m.id and
                          any(lang.speaks(origin) for origin in self.origins[_key(m.id)]))
 
+    def written_in(self, source_language: str) -> dict[str, str]:
+        """Message id (singular) -> the language it is written in; the source language where it is one of several."""
+        return {_singular(m.id): source_language if source_language in self.origins[_key(m.id)]
+                else min(self.origins[_key(m.id)]) for m in self.catalog if m.id}
+
     def __iter__(self) -> Iterator[Message]:
         return iter(self.catalog)
 
@@ -430,12 +435,13 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
     missing or damaged is compiled again, never used as is.
     """
     template = build_template(dataset, config)
+    written_in = template.written_in(config.source_language)
     translators, statuses, problems = {}, [], []
     for lang in config.languages:
         path = catalog_path(root, lang.code)
         native, needed = template.native_to(lang), template.needed_by(lang)
         if not path.exists():
-            translators[lang.code] = Translator(lang, gettext.NullTranslations(), native=native)
+            translators[lang.code] = Translator(lang, gettext.NullTranslations(), native=native, written_in=written_in)
             statuses.append(_language_status(lang.code, needed, Catalog(locale=_babel_locale(lang))))
             continue
         template_key = hashlib.sha256("\n".join(sorted(str(m.id) for m in needed)).encode()).hexdigest()
@@ -457,7 +463,7 @@ def load_translators(root: Path, config: DigestConfig, dataset: Dataset, cache_d
             write_entry(mo_path, buffer.getvalue())
             write_entry(status_path, json.dumps(asdict(status)).encode("utf-8"))
             cached = gettext.GNUTranslations(BytesIO(buffer.getvalue())), status
-        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem, native=native)
+        translators[lang.code] = Translator(lang, cached[0], key=mo_path.stem, native=native, written_in=written_in)
         statuses.append(cached[1])
     if problems:
         raise InputError(problems)

@@ -64,7 +64,7 @@ def _raw(number: float | None) -> str:
 
 
 DOWNLOADS_CODE_VERSION = "4"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
-ENGLISH = "en"  # the dataset's canonical language: sentences, labels and populations are written in it
+ENGLISH = "en"  # the language of an original whose language the catalogs' template did not record
 
 
 def download_names(code: str) -> list[str]:
@@ -131,23 +131,24 @@ def downloads(dataset: Dataset, translator: Translator) -> dict[str, bytes]:
 
     Text columns say which language they are in, in a ``<column>_lang`` column beside
     each (a BCP 47 tag): the canonical columns (``sentence``, ``label``, ``population``)
-    are English as the dataset holds them; the translated ones (``text``,
-    ``label_translated``, ``topic_title``, ``caveat``) are in the reader's language, or
-    English where its catalog has no translation yet.
+    are in the digest's source language as the dataset holds them; the translated ones
+    (``text``, ``label_translated``, ``topic_title``, ``caveat``) are in the reader's
+    language, or in the original's language where its catalog has no translation yet.
     """
     frame = to_frame(dataset)
     stats = [dataset.statistics[i] for i in frame["id"]]
     here = translator.lang.html_lang
 
     def lang_of(text: Text) -> str:
-        return ENGLISH if text.fallback else here
+        return (text.lang or ENGLISH) if text.fallback else here
 
     sentences = [sentence_text(s, translator, dataset.units)[0] for s in stats]
     frame.insert(1, "text", [plain_sentence(s, dataset, translator) for s in stats])
     frame.insert(2, "text_lang", [lang_of(t) for t in sentences])
     frame.insert(3, "formatted_value", [value_text(s, translator, dataset.units).value for s in stats])
     for column in ("population", "sentence", "label"):
-        frame.insert(frame.columns.get_loc(column) + 1, f"{column}_lang", ENGLISH)
+        frame.insert(frame.columns.get_loc(column) + 1, f"{column}_lang",
+                     [translator.written_in(getattr(s, column), ENGLISH) for s in stats])
     labels = [translator.text(s.label) for s in stats]
     frame.insert(frame.columns.get_loc("label_lang") + 1, "label_translated", [t.value for t in labels])
     frame.insert(frame.columns.get_loc("label_translated") + 1, "label_translated_lang", [lang_of(t) for t in labels])

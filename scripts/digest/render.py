@@ -19,8 +19,9 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
+from babel import Locale
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from markdown import Markdown
@@ -58,6 +59,13 @@ def bytecode_cache(folder: Path) -> FileSystemBytecodeCache:
     return FileSystemBytecodeCache(str(folder))
 
 
+class Fallback(NamedTuple):
+    """Untranslated text's language (for ``lang``) and the note saying so, in the reader's language."""
+
+    lang: str
+    title: str
+
+
 @dataclass
 class Renderer:
     """One language's view of the data for shortcode handlers; holds the stages' results, computes nothing twice."""
@@ -70,6 +78,7 @@ class Renderer:
     status: StatusReport | None = None
     environment: SandboxedEnvironment = field(default_factory=template_environment)
     _templates: dict[str, Template] = field(default_factory=dict, init=False)
+    _fallbacks: dict[str, Fallback] = field(default_factory=dict, init=False)
     # Each shortcode's HTML per page: a rebuild with unchanged inputs (``mkdocs serve``) renders nothing again.
     _expanded: dict[tuple[str, str | None, PageContext], str] = field(default_factory=dict, init=False)
 
@@ -78,19 +87,31 @@ class Renderer:
         """HTML of a template, with the helpers every template uses (t, text, show, L)."""
         if name not in self._templates:
             self._templates[name] = self.environment.get_template(name)
-        return Markup(self._templates[name].render(t=self.t, text=self.text, show=self.show, L=Labels, **values))
+        helpers = {"t": self.t, "text": self.text, "show": self.show, "L": Labels, "fallback": self.fallback()}
+        return Markup(self._templates[name].render({**helpers, **values}))
 
     def text(self, message: str) -> str:
         """A message's translation as plain text (for attributes, where no markup may go)."""
         return self.translator.text(message).value
 
     def t(self, message: str) -> Markup:
-        """A message's translation, marked when it fell back to English."""
+        """A message's translation, marked when it fell back to the source language."""
         return self.show(self.translator.text(message))
 
+    def fallback(self, lang: str = "") -> Fallback:
+        """How untranslated text written in ``lang`` (default: the dataset's source language) is marked:
+        its ``lang`` attribute and a note naming that language in the reader's."""
+        lang = lang or self.config.source_language
+        if lang not in self._fallbacks:
+            name = Locale.parse(self.translator.lang.locale).languages.get(lang, lang)
+            self._fallbacks[lang] = Fallback(lang, self.text(Labels.NOT_TRANSLATED_TITLE).format(language=name))
+        return self._fallbacks[lang]
+
     def show(self, text: Text) -> Markup:
-        """Escaped text; a fallback to English is marked so the reader sees it."""
-        return self.template("_untranslated.html", value=text.value) if text.fallback else escape(text.value)
+        """Escaped text; a fallback to the source language is marked so the reader sees it."""
+        if not text.fallback:
+            return escape(text.value)
+        return self.template("_untranslated.html", value=text.value, fallback=self.fallback(text.lang))
 
     def link(self, page: PageContext, target_page: str, anchor: str = "") -> str:
         """Relative URL from the current page to another page of the same language."""

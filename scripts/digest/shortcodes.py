@@ -72,7 +72,7 @@ class Labels:
     MISSING = N_("Missing")
     OUTDATED = N_("Outdated")
     OLD_DATA_TITLE = N_("This figure describes a year long before the dataset was last updated.")
-    NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in English.")
+    NOT_TRANSLATED_TITLE = N_("This text has not been translated yet and is shown in {language}.")
     NOT_TRANSLATED = NOT_TRANSLATED
     OLD_DATA = OLD_DATA
     SOURCE = SOURCE
