@@ -290,7 +290,7 @@ def built_project(validated_project: Path, built_site: Path, tmp_path_factory: p
     """
     root = copy_warm(validated_project, tmp_path_factory.mktemp("built-project") / "project")
     charts = ROOT / ".cache" / "charts"
-    if charts.is_dir():
-        shutil.copytree(charts, root / ".cache" / "charts", dirs_exist_ok=True)
+    if charts.is_dir():  # entries only: a build in another process may be writing (and renaming) its temporary files
+        shutil.copytree(charts, root / ".cache" / "charts", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.tmp"))
     build_in_process(root, root.parent / "site")
     return root
