@@ -253,3 +253,44 @@ def page_paths(site: Path, lang: str) -> list[Path]:
     base = site if lang == LANGS[0] else site / lang
     skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
     return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
+
+
+# --- fast1 ---
+
+def copy_warm(template: Path, target: Path) -> Path:
+    """A scratch copy of a warmed project (below), its ``.cache`` included."""
+    shutil.copytree(template, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def validated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch copy of the project, validated once: never changed, only copied (``copy_warm``).
+
+    Its ``.cache`` holds what a warm `digest validate` reuses: compiled catalogs (named by the
+    sha256 of the ``.po`` and of the messages the dataset needs; hash-checked and loaded on read)
+    and the allowlist's markers (empty files named by the sha256 of the prose and of the
+    allowlist's code: they vouch only for those exact bytes). A copy with a file changed
+    therefore checks that file, and what depends on it, in full.
+    """
+    from digest.lint import validate
+
+    root = copy_inputs(ROOT, tmp_path_factory.mktemp("validated") / "project")  # no charts: validate draws none
+    validate(root, root / ".cache")  # raises if the shipped project does not validate
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_project(validated_project: Path, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``validated_project`` built once (strict, in process): its ``.cache`` also holds every chart drawn
+    (keyed by the sha256 of the chart's whole spec, parsed as SVG on read), the theme's compiled templates
+    and the markers of published pages the allowlist passed. Never changed, only copied (``copy_warm``).
+
+    The charts ``built_site`` drew for the same inputs are reused, as ``copy_project`` does: drawn once a session.
+    """
+    root = copy_warm(validated_project, tmp_path_factory.mktemp("built-project") / "project")
+    charts = ROOT / ".cache" / "charts"
+    if charts.is_dir():  # entries only: a build in another process may be writing (and renaming) its temporary files
+        shutil.copytree(charts, root / ".cache" / "charts", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.tmp"))
+    build_in_process(root, root.parent / "site")
+    return root

@@ -3,7 +3,10 @@
 The records added are the very YAML examples of CONTRIBUTING.md (a figure from a
 brand-new source and article), so the guide and the tools cannot drift apart. Then
 every ``run:`` step of the workflow's pull-request job runs in the copy, as CI would —
-except the step that runs this test suite, which would run this test again.
+except the step that runs this test suite, which would run this test again. The copy starts
+with the charts a build of the shipped project drew (``copy_project`` does the same): the
+chart cache is keyed by each chart's whole spec, so the charts the new figure changes are
+drawn anew, in the build's worker processes, and the others are reused.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGS, ROOT, copy_project
+from conftest import LANGS, ROOT, cli_in_process, copy_project
 
 CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 VENV = Path(sys.prefix)  # the environment running the tests, which has the `digest` command
@@ -52,9 +55,11 @@ def _runs_the_test_suite(step: dict) -> bool:
     return ".ci/run" in step["run"] or "make test" in step["run"] or "pytest" in step["run"]
 
 
-def checkout(tmp_path: Path) -> Path:
-    """A copy of the repository as CI checks it out, with the shared virtual environment standing in for .venv."""
+def checkout(tmp_path: Path, charts: Path) -> Path:
+    """A copy of the repository as CI checks it out, with the shared virtual environment standing in for .venv
+    (and the charts already drawn in ``charts``)."""
     project = copy_project(tmp_path / "project")
+    shutil.copytree(charts, project / ".cache" / "charts", dirs_exist_ok=True)
     for name in CHECKOUT_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
@@ -66,10 +71,10 @@ def checkout(tmp_path: Path) -> Path:
 
 @pytest.mark.skipif(shutil.which("make") is None or not (VENV / "bin" / "digest").exists(),
                     reason="needs make and the project's .venv (make test creates it)")
-def test_a_figure_from_a_new_source_and_article_passes_the_pull_request_workflow(tmp_path: Path):
+def test_a_figure_from_a_new_source_and_article_passes_the_pull_request_workflow(tmp_path: Path, built_project: Path):
     examples = contributing_examples()
     assert [path for path, _ in examples] == ["stats/articles.yaml", "stats/sources.yaml", "stats/statistics.yaml"]
-    project = checkout(tmp_path)
+    project = checkout(tmp_path, built_project / ".cache" / "charts")
     for path, block in examples:
         target = project / path
         target.write_text(target.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block + "\n", encoding="utf-8")
@@ -77,8 +82,7 @@ def test_a_figure_from_a_new_source_and_article_passes_the_pull_request_workflow
 
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "CI": "true",
            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
-    update = subprocess.run([str(project / ".venv" / "bin" / "digest"), "i18n", "update"], cwd=project, env=env,
-                            capture_output=True, text=True)
+    update = cli_in_process(project, "i18n", "update")  # the editor's step (CONTRIBUTING.md), before the pull request
     assert update.returncode == 0, update.stderr
 
     steps = pull_request_steps()

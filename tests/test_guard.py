@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT
 from digest import cli
+from digest.bench import copy_inputs
 from digest.guard import MAX_DEPTH, check_inputs, yaml_problems
 from digest.problems import InputError
 from digest.site import build as site_build
@@ -41,7 +42,8 @@ def _refused(root: Path, capsys: pytest.CaptureFixture[str], *expected: str) -> 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project")
+    """A scratch copy of the inputs (without the drawn charts ``copy_project`` adds: nothing is drawn here)."""
+    return copy_inputs(ROOT, tmp_path / "project")
 
 
 @pytest.fixture

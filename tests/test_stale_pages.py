@@ -11,7 +11,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import LANGS, build_in_process, run_cli
+from conftest import LANGS, build_in_process, cli_in_process, copy_warm
 
 PAGE = "topics/paying-more.md"
 NEW_PARAGRAPH = "\nEn ny slutsats som översättningarna ännu inte har.\n"
@@ -27,8 +27,10 @@ def _git(root: Path, *args: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pages(project: Path, tmp_path: Path):
+def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pages(built_project: Path, tmp_path: Path):
+    project = copy_warm(built_project, tmp_path / "project")  # with the cache of a build (charts drawn once)
     _git(project, "init", "-q")
+    (project / ".git" / "info" / "exclude").write_text(".cache/\n", encoding="utf-8")  # as the repository ignores it
     _git(project, "add", "-A")
     _git(project, "commit", "-qm", "shipped")
     source = project / "content" / "sv" / PAGE
@@ -39,7 +41,7 @@ def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pag
     config.write_text(config.read_text(encoding="utf-8").replace(
         "name: Norsk (bokmål)\n    publish_threshold: 0.9", "name: Norsk (bokmål)\n    publish_threshold: 1.0"), encoding="utf-8")
 
-    result = run_cli(project, "i18n", "status")
+    result = cli_in_process(project, "i18n", "status")
     assert result.returncode == 0, result.stderr
     stale = [line for line in result.stdout.splitlines() if ": outdated (" in line]
     assert stale == [f"content/{lang}/{PAGE}: outdated (content/sv/{PAGE} changed since)" for lang in LANGS[1:]]
@@ -63,6 +65,6 @@ def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pag
         assert "digest-stale" not in other  # only the stale page
     assert "digest-stale" not in (site / "topics" / "paying-more" / "index.html").read_text(encoding="utf-8")
 
-    assert run_cli(project, "i18n", "reviewed", f"content/da/{PAGE}").returncode == 0
-    after = run_cli(project, "i18n", "status").stdout
+    assert cli_in_process(project, "i18n", "reviewed", f"content/da/{PAGE}").returncode == 0
+    after = cli_in_process(project, "i18n", "status").stdout
     assert f"content/da/{PAGE}" not in after and f"content/ko/{PAGE}: outdated" in after
