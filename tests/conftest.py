@@ -253,3 +253,15 @@ def page_paths(site: Path, lang: str) -> list[Path]:
     base = site if lang == LANGS[0] else site / lang
     skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
     return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
+
+
+# --- fast2 ---
+
+@pytest.fixture(scope="session")
+def drawing_ready() -> None:
+    """matplotlib set up in this process (``prepare_drawing``, as the preview server does), so the
+    forked chart workers inherit it instead of each importing it again: the charts are the same bytes."""
+    from digest.chart import prepare_drawing
+
+    prepare_drawing()
+

@@ -9,6 +9,7 @@ as a clean run, and never crash.
 from __future__ import annotations
 
 import gettext
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -48,15 +49,26 @@ def test_read_entry_accepts_only_what_write_entry_vouched_for(tmp_path: Path) ->
     assert not list(tmp_path.glob(".*.tmp")), "temporary files left behind"
 
 
-@pytest.mark.parametrize("damage", SOME)
-def test_damaged_chart_is_drawn_again(inputs, tmp_path: Path, damage: str) -> None:  # noqa: ANN001
+@pytest.fixture(scope="module")
+def clean_chart(inputs, drawing_ready, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+    """One chart drawn by a clean run into an empty cache: its plan, its cache folder and its bytes."""
     plans = plan_charts(inputs.dataset, inputs.translators)[:1]
-    charts, rendered, _ = render_charts(plans, inputs.dataset, inputs.translators, tmp_path, workers=1)
-    good = charts[0].file.read_bytes()
-    DAMAGE[damage](charts[0].file)
-    charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, tmp_path, workers=1)
+    cache = tmp_path_factory.mktemp("clean-chart")
+    charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache, workers=1)
     assert (rendered, reused) == (1, 0)
-    assert charts[0].file.read_bytes() == good
+    return plans, cache, charts[0].file.read_bytes()
+
+
+@pytest.mark.parametrize("damage", SOME)
+def test_damaged_chart_is_drawn_again(inputs, clean_chart, tmp_path: Path, damage: str) -> None:  # noqa: ANN001
+    plans, clean_cache, good = clean_chart
+    cache = Path(shutil.copytree(clean_cache, tmp_path / "charts"))
+    (entry,) = cache.glob("*.svg")
+    DAMAGE[damage](entry)
+    charts, rendered, reused = render_charts(plans, inputs.dataset, inputs.translators, cache, workers=1)
+    assert (rendered, reused) == (1, 0)
+    assert charts[0].file == entry and charts[0].file.read_bytes() == good
+    assert read_entry(entry, parse_svg) == good  # vouched for again: the next run reuses it
 
 
 @pytest.mark.parametrize("damage", SOME)
