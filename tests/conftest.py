@@ -265,3 +265,17 @@ def drawing_ready() -> None:
 
     prepare_drawing()
 
+
+
+@pytest.fixture(scope="session")
+def warm_cache(built_site: Path) -> Path:
+    """The real project's cache after a build of it (charts, compiled catalogs and templates, downloads,
+    published-HTML markers), every entry keyed by content: a copy makes a scratch build warm."""
+    return ROOT / ".cache"
+
+
+def copy_project_warm(target: Path, cache: Path) -> Path:
+    """A scratch copy of the project's inputs with a copy of the whole ``cache`` (see ``warm_cache``)."""
+    copy_inputs(ROOT, target)
+    shutil.copytree(cache, target / ".cache", symlinks=True)
+    return target
