@@ -266,7 +266,6 @@ def drawing_ready() -> None:
     prepare_drawing()
 
 
-
 @pytest.fixture(scope="session")
 def warm_cache(built_site: Path) -> Path:
     """The real project's cache after a build of it (charts, compiled catalogs and templates, downloads,
