@@ -45,7 +45,7 @@ def copy_project(target: Path) -> Path:
     copy_inputs(ROOT, target)
     cache = ROOT / ".cache" / "charts"
     if cache.is_dir():  # a chart being written by a parallel worker is a hidden temp file until renamed
-        shutil.copytree(cache, target / ".cache" / "charts", ignore=shutil.ignore_patterns(".*.tmp"))
+        shutil.copytree(cache, target / ".cache" / "charts", ignore=shutil.ignore_patterns("*.tmp"))
     return target
 
 
@@ -294,3 +294,29 @@ def built_project(validated_project: Path, built_site: Path, tmp_path_factory: p
         shutil.copytree(charts, root / ".cache" / "charts", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.tmp"))
     build_in_process(root, root.parent / "site")
     return root
+
+
+# --- fast2 ---
+
+@pytest.fixture(scope="session")
+def drawing_ready() -> None:
+    """matplotlib set up in this process (``prepare_drawing``, as the preview server does), so the
+    forked chart workers inherit it instead of each importing it again: the charts are the same bytes."""
+    from digest.chart import prepare_drawing
+
+    prepare_drawing()
+
+
+@pytest.fixture(scope="session")
+def warm_cache(built_site: Path) -> Path:
+    """The real project's cache after a build of it (charts, compiled catalogs and templates, downloads,
+    published-HTML markers), every entry keyed by content: a copy makes a scratch build warm."""
+    return ROOT / ".cache"
+
+
+def copy_project_warm(target: Path, cache: Path) -> Path:
+    """A scratch copy of the project's inputs with a copy of the whole ``cache`` (see ``warm_cache``)."""
+    copy_inputs(ROOT, target)
+    # entries only: a build in another xdist worker may be writing (then renaming) a hidden temporary file
+    shutil.copytree(cache, target / ".cache", symlinks=True, ignore=shutil.ignore_patterns("*.tmp"))
+    return target

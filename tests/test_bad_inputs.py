@@ -10,9 +10,10 @@ before it writes anything), and must
 - never show a Python traceback.
 
 A few cases (:data:`END_TO_END`, and plain ``mkdocs build`` twice) also run where the
-process boundary is the point: ``digest build`` and ``digest validate`` as new processes
-on a project with a good ``site/``, which must stay byte-for-byte as it was, with no
-staging folder left over.
+process boundary is the point: ``digest build`` (or ``mkdocs build``) as a new process on a
+project with a good ``site/``, which must stay byte-for-byte as it was, with no staging
+folder left over; ``digest validate`` then refuses the same project (as a new process once,
+after the plain ``mkdocs build`` with a dataset error; in process after each ``digest build``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, TRACEBACK, build, cli_in_process, copy_inputs, make_valid, run_cli, snapshot, topic_ids
+from conftest import ROOT, TRACEBACK, Result, build, cli_in_process, copy_inputs, make_valid, run_cli, snapshot, topic_ids
 
 # --- the good records every case starts from ------------------------------------------
 # Appended to the real dataset (so the corpus does not depend on which figures the
@@ -715,7 +716,7 @@ def good_with_site(good: Template, built_site: Path, tmp_path_factory: pytest.Te
     return Template(root, good.topic, good.fields, good.start, good.cache)
 
 
-def run_end_to_end(root: Path, expect: Expect, commands: list[tuple[str, Callable[[], subprocess.CompletedProcess[str]]]]
+def run_end_to_end(root: Path, expect: Expect, commands: list[tuple[str, Callable[[], subprocess.CompletedProcess[str] | Result]]]
                    ) -> None:
     """Each command refuses the input and names it; the previous site is untouched, no staging folder left."""
     before = snapshot(root / "site")
@@ -734,8 +735,10 @@ def test_failed_build_keeps_the_previous_site(case_id: str, good_with_site: Temp
     root = tmp_path / "project"
     shutil.copytree(good_with_site.root, root, symlinks=True)
     expect = next(c for c in CASES if c.id == case_id).mutate(good_with_site, root)
+    # The build is the new process (the site must survive it); validate's process boundary is
+    # shown once below, so here it runs in process, on the project the failed build left.
     run_end_to_end(root, expect, [("digest build", lambda: build(root)),
-                                  ("digest validate", lambda: run_cli(root, "validate"))])
+                                  ("digest validate", lambda: cli_in_process(root, "validate"))])
 
 
 def _mkdocs(root: Path) -> subprocess.CompletedProcess[str]:
@@ -749,7 +752,8 @@ def test_plain_mkdocs_build_with_a_dataset_error_keeps_the_site(good_with_site: 
     shutil.copytree(good_with_site.root, root, symlinks=True)
     replace_record(good_with_site, root, "statistics", {"value": '"81%"'})
     expect = [f"stats/statistics.yaml:{good_with_site.line('statistics', 'value')}:", f"id={STAT_ID}", "field=value"]
-    run_end_to_end(root, expect, [("mkdocs build", lambda: _mkdocs(root))])
+    run_end_to_end(root, expect, [("mkdocs build", lambda: _mkdocs(root)),
+                                  ("digest validate", lambda: run_cli(root, "validate"))])
 
 
 def test_plain_mkdocs_build_with_a_prose_error_keeps_the_site(good_with_site: Template, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ dataset; nothing names this digest's languages, topics or figures.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_in_process
+from conftest import ROOT, build_in_process, cli_in_process
 from digest.config import load_config
 from digest.load import load_dataset
 from digest.problems import InputError
@@ -32,7 +33,7 @@ def copy_fixture(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory, drawing_ready: None) -> Path:
     root = copy_fixture(tmp_path_factory.mktemp("fixture") / "digest")
     return build_in_process(root, root / "site")
 
@@ -97,9 +98,8 @@ def test_chart_text_that_is_not_translated_carries_a_star_and_a_footnote(site: P
     commuting = next(n for n in svg_names if n.startswith("commuting-"))
     sleep_en = next(p for p in (site / OTHER / "charts").glob("sleep-*.svg"))
     # Text is drawn as paths, so look at the spec the chart was drawn from.
-    pipelines = __import__("digest.pipeline", fromlist=["_PIPELINES"])._PIPELINES.values()
-    specs = next(found for found in ({(c.lang, c.chart_id): c.spec for c in p.charts} for p in pipelines)
-                 if (DEFAULT, "commuting") in found)  # the fixture's (other tests build other projects)
+    pipelines = __import__("digest.pipeline", fromlist=["_PIPELINES"])._PIPELINES
+    specs = {(c.lang, c.chart_id): c.spec for c in pipelines[site.parent.resolve()].charts}  # this fixture's build
     fi = specs[(DEFAULT, "commuting")]
     assert fi.title.endswith(" *") and fi.source_line.endswith("\n* ei vielä käännetty")
     assert all(row.label.endswith(" *") for panel in fi.panels for row in panel.rows)
@@ -187,7 +187,11 @@ def _digest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path):
+def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path, drawing_ready: None,
+                                                               caplog: pytest.LogCaptureFixture):
+    """As a stranger starts one: `digest new` and the first `digest build` in new processes, in a bare
+    environment. Swapping in another dataset then rebuilds in this process (the same build as
+    `mkdocs build --strict`; the process boundary was proven above)."""
     made = _digest(tmp_path, "new", "demo-digest", "--languages", "en,fi")
     assert made.returncode == 0, made.stderr
     root = tmp_path / "demo-digest"
@@ -208,9 +212,12 @@ def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path):
     # Another dataset with other topics: no page to write, every topic charted in every language.
     shutil.rmtree(root / "stats")
     shutil.copytree(FIXTURE / "stats", root / "stats")
-    assert _digest(root, "i18n", "update").returncode == 0
-    rebuilt = _digest(root, "build")
-    assert rebuilt.returncode == 0 and rebuilt.stderr == "", rebuilt.stderr
+    update = cli_in_process(root, "i18n", "update")
+    assert update.returncode == 0, update.stderr
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        build_in_process(root, site)  # strict: a MkDocs warning fails it; into the old site, which MkDocs cleans
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
     for base in (site, site / "fi"):
         for topic in DATASET.topics_in_order:
             html = (base / "topics" / topic.id / "index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ before anything is written, and every generated file lands under the output fold
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -88,7 +89,7 @@ def hostile_pages(root: Path, topic: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def hostile(tmp_path_factory: pytest.TempPathFactory, drawing_ready: None) -> dict:
     """A project full of hostile text, built once into ``out/site`` beside it; the tree before and after."""
     base = tmp_path_factory.mktemp("injection")
     root = copy_project(base / "project")
@@ -119,7 +120,9 @@ def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+@functools.cache
 def parse(path: Path) -> ET.Element:
+    """A built page as a browser parses it; once per page (the built sites are not changed after the build)."""
     return html5lib.parse(path.read_text(encoding="utf-8"), treebuilder="etree", namespaceHTMLElements=True)
 
 
@@ -306,13 +309,20 @@ def test_path_like_ids_are_refused_by_the_model(dataset_copy: Path, where: str, 
     assert any(p.file == f"stats/{kind}.yaml" and p.field == ("series" if where == "series" else "id") for p in problems)
 
 
+@pytest.fixture(scope="module")
+def valid_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project made valid once (its cache holds the compiled catalogs); cases copy it."""
+    root = copy_project(tmp_path_factory.mktemp("valid") / "project")
+    make_valid(root)
+    return root
+
+
 @pytest.mark.parametrize("where", ["statistics", "topics", "sources", "config-language"])
-def test_path_like_ids_stop_the_build_before_any_file_is_written(tmp_path: Path, where: str,
+def test_path_like_ids_stop_the_build_before_any_file_is_written(tmp_path: Path, where: str, valid_project: Path,
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import MkDocsException
 
-    root = copy_project(tmp_path / "project")
-    make_valid(root)
+    root = Path(shutil.copytree(valid_project, tmp_path / "project", symlinks=True))
     evil = "../../../zz-escaped"
     if where == "config-language":
         path = root / "site_config" / "digest.yaml"
@@ -364,7 +374,7 @@ def add_accepted_prose(root: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("name", list(PROSE))
-def test_prose_cannot_smuggle_markup(hostile: dict, tmp_path: Path, name: str) -> None:
+def test_prose_cannot_smuggle_markup(hostile: dict, valid_project: Path, tmp_path: Path, name: str) -> None:
     """A page either is refused (naming the file and line) or builds with nothing active in it."""
     if name in hostile["prose"]:  # accepted: built with the hostile project
         page = hostile["site"] / hostile["prose"][name]
@@ -372,6 +382,7 @@ def test_prose_cannot_smuggle_markup(hostile: dict, tmp_path: Path, name: str) -
         assert not found, f"{name}: the page was accepted and its markup is live: {found}"
         return
     root = copy_inputs(ROOT, tmp_path / "project")
+    shutil.copytree(valid_project / ".cache" / "i18n", root / ".cache" / "i18n")  # compiled catalogs, keyed by content
     (root / "content" / "da" / "about.md").write_text(PROSE[name][0], encoding="utf-8")
     result = cli_in_process(root, "validate")
     output = result.stdout + result.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_project_warm
 from digest.site.serve import PreviewServer, serve
 
 TOPIC = "topics/paying-more/"
@@ -38,6 +39,12 @@ def _wait_for(predicate, seconds: float = 90) -> bool:  # noqa: ANN001
             return True
         time.sleep(0.1)
     return False
+
+
+@pytest.fixture
+def project(warm_cache: Path, tmp_path: Path) -> Path:
+    """A scratch copy of the project whose cache is warm (as a contributor's is after `make site`)."""
+    return copy_project_warm(tmp_path / "project", warm_cache)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import LANGS, ROOT, build, page_paths
+from conftest import LANGS, ROOT, build, copy_project_warm, page_paths
 from digest.config import load_config
 from digest.format import value_text
 from digest.catalogs import load_translators
@@ -291,8 +291,9 @@ def test_every_page_parses_without_html_errors(built_site: Path):
     assert failures == {}
 
 
-def test_a_mkdocs_warning_fails_digest_build(project: Path):
+def test_a_mkdocs_warning_fails_digest_build(warm_cache: Path, tmp_path: Path):
     """`digest build` is strict for real (no --quiet, which hides warnings from --strict)."""
+    project = copy_project_warm(tmp_path / "project", warm_cache)  # only the link is new: the rest is reused
     page = project / "content" / "sv" / "about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[Saknas](missing-page.md)\n", encoding="utf-8")
     result = build(project)
@@ -309,6 +310,7 @@ def test_downloads_say_which_language_each_text_column_is_in(built_site: Path):
 
 def test_citations_per_figure_and_source_in_three_forms(built_site: Path, pages: dict[Path, Page]):
     """Text in the page's language, BibTeX with balanced braces, CSL-JSON Zotero can import."""
+    translators = load_translators(ROOT, CONFIG, DATASET, ROOT / ".cache" / "i18n")[0]
     for lang in LANGS:
         for page_path, count in ((lang_root(built_site, lang) / "topics" / "loyalty-switching" / "index.html",
                                   len(DATASET.statistics_of("loyalty-switching"))),
@@ -325,5 +327,5 @@ def test_citations_per_figure_and_source_in_three_forms(built_site: Path, pages:
                 assert item["accessed"]["date-parts"][0][0] >= 2020
                 # No address is invented for a local build: the link is relative, and the text says so.
                 assert not item["URL"].startswith("http") and "example.org" not in block
-                assert load_translators(ROOT, CONFIG, DATASET, ROOT / ".cache" / "i18n")[0][lang].text(
+                assert translators[lang].text(
                     "a link relative to this page: the site's address was not known when it was built").value in unescape(text)
