@@ -1,26 +1,36 @@
-"""A real browser on the built site: every page loads whole, passes axe-core, switches language.
+"""A real browser on the built site: every page loads whole and passes axe-core in both colour schemes.
 
 Needs Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it), Playwright for
 Python (which drives it; never `playwright install`), and axe-core from npm, pinned in
 tests/package-lock.json (`make test` runs `npm ci` in tests/).
 
-Fast by design: one browser for the module, one local HTTP server that serves the site
-both at its root and under /sub/ (a site must work at any address), and pages checked
-several at a time in one asyncio loop.
+One visit per page. Two tabs (one browser, one local HTTP server that serves the site both
+at its root and under /sub/, since a site must work at any address) share the pages; each
+page, loaded under /sub/, is checked for all of this before the tab moves on:
 
-Every page is loaded (its lazy images fetched too) and must get no response >= 400 and
-make no request off the site. axe-core, which takes one to four seconds a page on this
-machine, runs on a representative set rather than all 45 pages, and here is why that
-set covers them: the pages are made from five kinds of Markdown page (home, topic,
-sources, about, good-and-bad-service) by the same templates and shortcodes, and the
-seven topic pages differ only in which figures they list. So axe checks every kind in
-the default language, and in each other language the home page, a topic page and the
-Korean sources page (the kinds with language-specific markup: translated interface
-strings, `lang` on article titles and untranslated text, Hangul; the Danish and
-Norwegian sources pages are the Swedish one's markup with other words). The light pass
-runs every rule (WCAG 2.2 A/AA and best practices); the dark pass runs the rules whose
-outcome depends on colour (contrast, links told apart from text) on every kind of page,
-because the dark scheme changes colours and nothing else, the same in every language.
+- it loads whole: no response >= 400, no failed request, no request off the site, no
+  uncaught script error, and every image it names (charts are lazy: fetched, not drawn)
+  answers 200;
+- axe-core finds nothing serious or critical, light scheme, every WCAG 2.2 A/AA and
+  best-practice rule, with every <details> opened first (the charts' data tables and the
+  citation blocks are then checked too, not skipped as hidden);
+- the palette toggle, clicked as a reader would, switches to the dark scheme (attribute and
+  colours), and axe-core's colour rules (contrast, links told apart from text) find nothing
+  serious there: the dark scheme changes colours and nothing else, so the other rules'
+  outcome is the light one's. Transitions and animations are switched off in these tabs,
+  so axe sees the final colours, never a frame of a fade (checked while writing this: the
+  toggled page's computed colours and axe results equal a page loaded dark);
+- narrowed to a phone's 390 CSS px (the site's meta viewport makes that the layout a phone
+  gets; checked while writing this: same widths as Playwright's mobile emulation on all
+  pages), nothing scrolls sideways and every chart's smallest text is at least 12 CSS px.
+
+Then the language switcher, from every home page at the root and under /sub/ (a cycle of
+clicks through the home pages), keeps the page it is on; the 404 page speaks the address's
+language; Korean search finds Korean pages only. Material's search worker is kept out of
+the tabs (it builds an index on every page load, which only the search test needs).
+
+Cost (2 cores, idle): axe is most of it, about 1 s a page light (3 s for the long sources
+pages) and a third of that dark, color-contrast taking half to three quarters of each run.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ import os
 import re
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,12 +58,25 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 SUBPATH = "/sub/"
 AXE_URL = "/__axe-core.min.js"  # the test server serves the pinned axe-core here
-PARALLEL = 4
+SEARCH_WORKER = "/assets/javascripts/workers/search."
+NO_SEARCH = ("digest-tests", "no-search")  # a cookie: the test server then sends an empty search worker
+TABS = 2  # pages checked at once: one per core (3 is no faster on 2 cores, 1 is slower)
 HTML_LANG = {"sv": "sv", "da": "da", "no": "nb", "ko": "ko"}
+AXE_ALL = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-AXE_PAGES = ["", "topics/word-of-mouth/", "sources/", "about/", "good-and-bad-service/", "ko/sources/"] + [
-    f"{code}/{page}" for code in LANGS[1:] for page in ("", "topics/loyalty-switching/")]
-DARK_PAGES = ["", "topics/word-of-mouth/", "sources/", "about/", "good-and-bad-service/", "ko/"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+MIN_TEXT_PX = 12
+# Run in every document of the tabs before the page's own scripts: each page starts in the
+# scheme the browser prefers (light), not the one the previous page was toggled to, and no
+# transition or animation is ever caught half way.
+TAB_SETUP = """
+localStorage.clear();
+const still = new CSSStyleSheet();
+still.replaceSync('*, *::before, *::after { transition-duration: 0s !important; transition-delay: 0s !important;'
+                  + ' animation-duration: 0s !important; animation-delay: 0s !important }');
+document.adoptedStyleSheets = [still];
+"""
 
 
 def _missing(what: str, how: str) -> None:
@@ -63,7 +86,22 @@ def _missing(what: str, how: str) -> None:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """The site at / and at /sub/; a missing file gets the site's 404.html, as on GitHub Pages."""
+    """The site at / and at /sub/; a missing file gets the site's 404.html, as on GitHub Pages.
+
+    Material's search worker builds an index on every page load, which only the search test
+    needs and which slows every other page down on two cores: a browser that sends the
+    NO_SEARCH cookie gets an empty worker instead (no request fails, the HTTP cache still works)."""
+
+    def do_GET(self) -> None:
+        if SEARCH_WORKER in self.path and "=".join(NO_SEARCH) in self.headers.get("Cookie", ""):
+            body = b"/* no search in these tabs */"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
 
     def translate_path(self, path: str) -> str:
         path = urlsplit(path).path
@@ -99,6 +137,27 @@ class Browser:
         return self.loop.run_until_complete(coroutine)
 
 
+@dataclass
+class Tab:
+    """A desktop-sized page kept open for the whole module; ``problems`` collects what went wrong
+    on it (failed requests, requests off the site, script errors) since it was last cleared."""
+
+    context: object
+    page: object
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Visit:
+    """What one visit found on one page (an axe list is None when axe-core is not installed)."""
+
+    load: list[str]
+    light: list[str] | None
+    dark: list[str] | None
+    phone: list[str]
+    charts: int = 0  # charts measured at phone width
+
+
 @pytest.fixture(scope="module")
 def site_pages(built_site: Path) -> list[str]:
     """Every page's path under the site root, e.g. "da/topics/x/" ("" for the home page)."""
@@ -123,141 +182,54 @@ def session(built_site: Path):
     httpd.shutdown()
 
 
-async def _each(items, work, parallel: int = PARALLEL):
-    """Run ``work(item)`` for every item, a few at a time; results in order."""
-    gate = asyncio.Semaphore(parallel)
-
-    async def one(item):
-        async with gate:
-            return await work(item)
-
-    return await asyncio.gather(*(one(i) for i in items))
+async def _all(coroutines) -> list:
+    """The coroutines' results, run at once (``asyncio.gather`` must be called in the running loop)."""
+    return list(await asyncio.gather(*coroutines))
 
 
-async def _without_search(context) -> None:
-    """Material builds a search index in a worker on every page load; the axe and switcher
-    checks do not need it, and on two cores it slows every other page down."""
-    await context.route("**/search/search_index.json", lambda route: route.abort("aborted"))
-    await context.route("**/assets/javascripts/workers/search.*.js", lambda route: route.abort("aborted"))
-
-
-def _watch(page, origin: str, failures: list[str]) -> None:
-    """Record every failed response and request, and every request that leaves the site."""
-    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    # A request cut short because the page was closed or left is not a broken page.
-    page.on("requestfailed", lambda r: failures.append(f"failed {r.url}: {r.failure}")
+def _watch(page, origin: str, problems: list[str]) -> None:
+    """Record every failed response and request, every request that leaves the site, every script error."""
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    # A request cut short because the page was left is not a broken page.
+    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}: {r.failure}")
             if r.failure != "net::ERR_ABORTED" else None)
-    page.on("request", lambda r: failures.append(f"left the site: {r.url}")
+    page.on("request", lambda r: problems.append(f"left the site: {r.url}")
             if not r.url.startswith((origin, "data:", "blob:")) else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
 
 
-async def _axe(page, rules: list[str] | None) -> list[str]:
-    """Serious and critical axe-core violations of the page, one line per rule."""
-    if not await page.evaluate("typeof axe !== 'undefined'"):
-        # From a URL, not inline: Chromium then caches the compiled script across pages.
-        await page.add_script_tag(url=AXE_URL)
-    options = {"runOnly": {"type": "rule", "values": rules}} if rules else {
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
-    options["resultTypes"] = ["violations"]  # axe then details only what fails: much faster
-    result = await page.evaluate("options => axe.run(document, options)", options)
-    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['nodes'][0]['target']} {v['nodes'][0]['failureSummary'][:160]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+@pytest.fixture(scope="module")
+def tabs(session: Browser) -> list[Tab]:
+    """TABS pages, each in its own context (palette choices are stored per context), Swedish
+    browser locale (so the 404 test shows the address, not the browser, picks the language),
+    without search (see _Handler)."""
+
+    async def open_tab() -> Tab:
+        context = await session.browser.new_context(viewport=DESKTOP, locale="sv-SE")
+        context.set_default_timeout(10_000)  # a missing element fails one page in 10 s, not in 30
+        await context.add_cookies([{"name": NO_SEARCH[0], "value": NO_SEARCH[1], "url": session.origin}])
+        await context.add_init_script(TAB_SETUP)
+        tab = Tab(context, await context.new_page())
+        _watch(tab.page, session.origin, tab.problems)
+        return tab
+
+    opened = session.run(_all(open_tab() for _ in range(TABS)))
+    yield opened
+    session.run(_all(tab.context.close() for tab in opened))
 
 
-def test_every_page_and_its_images_load_without_failed_requests(session: Browser, site_pages: list[str]):
-    assert len(site_pages) >= 4 * 11
-
-    async def all_pages() -> dict[str, list[str]]:
-        context = await session.browser.new_context(viewport={"width": 1280, "height": 900})
-        await _without_search(context)  # fetched and searched in test_korean_search_finds_korean_pages_only
-
-        async def one(path: str) -> tuple[str, list[str]]:
-            page = await context.new_page()
-            failures: list[str] = []
-            _watch(page, session.origin, failures)
-            await page.goto(session.origin + SUBPATH + path, wait_until="load")
-            # Lazy images below the fold are fetched, not drawn: drawing 45 pages of charts
-            # costs more than everything else here, and the HTTP status is what is checked.
-            for src in await page.eval_on_selector_all("img", "imgs => imgs.map(i => i.src)"):
-                status = (await context.request.get(src)).status
-                failures += [f"{status} {src}"] if status >= 400 else []
-            await page.close()
-            return path, failures
-
-        results = await _each(site_pages, one)
-        await context.close()
-        return {f"/{path}": found for path, found in results if found}
-
-    assert session.run(all_pages()) == {}
+# Serious and critical violations, one line per rule, and whether any text was checked for contrast.
+AXE_RUN = """options => axe.run(document, options).then(result => ({
+    violations: result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v =>
+        `${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.nodes[0].target} ${v.nodes[0].failureSummary.slice(0, 160)}`),
+    textChecked: !result.inapplicable.some(rule => rule.id === 'color-contrast'),
+}))"""
 
 
-def test_axe_finds_nothing_serious_in_light_and_dark(session: Browser, site_pages: list[str]):
-    if not AXE.exists():
-        _missing("axe-core", "cd tests && npm ci (make test does)")
-    assert set(AXE_PAGES) <= set(site_pages)
-
-    async def check(scheme: str, rules: list[str] | None, pages: list[str]) -> dict[str, list[str]]:
-        context = await session.browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        await _without_search(context)
-
-        async def one(path: str) -> tuple[str, list[str]]:
-            page = await context.new_page()
-            await page.goto(session.origin + SUBPATH + path, wait_until="load")
-            failures = await _axe(page, rules)
-            shown = await page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-            if shown != {"light": "default", "dark": "slate"}[scheme]:
-                failures.append(f"{scheme} scheme not applied ({shown})")
-            await page.close()
-            return path, failures
-
-        results = await _each(pages, one, parallel=2)
-        await context.close()
-        return {f"{scheme} /{path}": found for path, found in results if found}
-
-    async def both():
-        return {**await check("light", None, AXE_PAGES), **await check("dark", COLOUR_RULES, DARK_PAGES)}
-
-    problems = session.run(both())
-    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
-
-
-@pytest.mark.parametrize("base", ["/", SUBPATH])
-def test_switcher_from_every_home_page(session: Browser, base: str):
-    """Each home page's switcher links reach every other home page, at the root and under a path;
-    one link per home page is clicked as a reader would, the others are resolved and fetched."""
-
-    def home(code: str) -> str:
-        return session.origin + base + ("" if code == LANGS[0] else f"{code}/")
-
-    async def from_home(code: str) -> list[str]:
-        context = await session.browser.new_context(viewport={"width": 1280, "height": 900})
-        await _without_search(context)
-        page = await context.new_page()
-        failures: list[str] = []
-        _watch(page, session.origin, failures)
-        await page.goto(home(code))
-        links = await page.eval_on_selector_all("a.md-select__link", "links => links.map(a => [a.hreflang, a.href])")
-        wanted = {HTML_LANG[target]: home(target) for target in LANGS}
-        if dict(links) != wanted:
-            failures.append(f"{home(code)}: switcher links {links}, expected {wanted}")
-        for _, href in links:
-            status = (await context.request.get(href)).status
-            failures += [f"{home(code)} → {href}: {status}"] if status != 200 else []
-        target = LANGS[(LANGS.index(code) + 1) % len(LANGS)]
-        await page.locator(".md-header__option .md-select").first.hover()
-        await page.locator(f'a.md-select__link[hreflang="{HTML_LANG[target]}"]').click()
-        await page.wait_for_url(home(target))
-        lang = await page.evaluate("document.documentElement.lang")
-        failures += [f"{home(code)} → {target}: page says lang={lang}"] if lang != HTML_LANG[target] else []
-        await context.close()
-        return failures
-
-    failures = [f for found in session.run(_each(LANGS, from_home, parallel=2)) for f in found]
-    assert failures == []
-
-
-PHONE = {"width": 390, "height": 844}
-MIN_TEXT_PX = 12
+async def _axe(page, options: dict, scheme: str) -> list[str]:
+    # resultTypes: axe then details (selectors, messages) only what fails: much faster.
+    result = await page.evaluate(AXE_RUN, {**options, "resultTypes": ["violations"]})
+    return result["violations"] + ([] if result["textChecked"] else [f"axe found no text to check in the {scheme} scheme"])
 
 
 def _smallest_text_px(svg: str, shown_width: float) -> float:
@@ -268,48 +240,160 @@ def _smallest_text_px(svg: str, shown_width: float) -> float:
     return min(scales) * 100 * shown_width / view_width
 
 
-def test_phone_width_charts_are_legible_and_nothing_overflows(session: Browser):
+class _Pass:
+    """One visit to every page, TABS at a time; images are fetched once for the whole site."""
+
+    def __init__(self, session: Browser, tabs: list[Tab], with_axe: bool):
+        self.origin, self.tabs, self.with_axe = session.origin, tabs, with_axe
+        self.images: dict[str, asyncio.Future] = {}
+
+    def _image(self, tab: Tab, url: str) -> asyncio.Future:
+        """The image's status and (for SVG) its text, fetched the first time any page names it."""
+        async def get() -> tuple[int, str]:
+            response = await tab.context.request.get(url)
+            return response.status, (await response.text() if url.endswith(".svg") else "")
+
+        if url not in self.images:
+            self.images[url] = asyncio.ensure_future(get())
+        return self.images[url]
+
+    async def visit(self, tab: Tab, path: str) -> Visit:
+        page = tab.page
+        tab.problems.clear()
+        await page.goto(self.origin + SUBPATH + path, wait_until="load")
+        await page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        srcs = await page.eval_on_selector_all("img", "imgs => imgs.map(i => i.currentSrc || i.src)")
+        images = [self._image(tab, src) for src in srcs]
+        light = dark = None
+        if self.with_axe:
+            # From a URL, not inline: Chromium then reuses the compiled script across pages.
+            await page.add_script_tag(url=AXE_URL)
+            light = await _axe(page, AXE_ALL, "light")
+            light += await self._toggle_to_dark(page)
+            dark = await _axe(page, {"runOnly": {"type": "rule", "values": COLOUR_RULES}}, "dark")
+        phone, charts = await self._phone(tab)
+        load = [f"{status} {src}" for src, (status, _) in zip(srcs, await asyncio.gather(*images)) if status != 200]
+        return Visit(load + tab.problems, light, dark, phone, charts)
+
+    @staticmethod
+    async def _toggle_to_dark(page) -> list[str]:
+        """Click the palette toggle's visible label (a click event: Playwright's pointer click costs
+        twice as much and the switcher tests already click as a reader does)."""
+        before, after = await page.evaluate("""() => {
+            const scheme = () => [document.body.dataset.mdColorScheme, getComputedStyle(document.body).backgroundColor];
+            const before = scheme(), toggle = document.querySelector('form[data-md-component="palette"] label:not([hidden])');
+            if (!toggle || !toggle.checkVisibility()) return [before, 'no visible palette toggle'];
+            toggle.click();
+            return [before, scheme()];
+        }""")
+        if before[0] != "default" or after[0] != "slate" or after[1] == before[1]:
+            return [f"palette toggle: scheme, background {before} before, {after} after"]
+        return []
+
+    async def _phone(self, tab: Tab) -> tuple[list[str], int]:
+        await tab.page.set_viewport_size(PHONE)
+        scroll, charts = await tab.page.evaluate("""() => [document.documentElement.scrollWidth,
+            [...document.querySelectorAll('figure.digest-chart img')].map(i => [i.currentSrc || i.src, i.getBoundingClientRect().width])]""")
+        problems = [f"{scroll} px wide at {PHONE['width']} px"] if scroll > PHONE["width"] else []
+        for src, width in charts:
+            status, svg = await self._image(tab, src)
+            smallest = _smallest_text_px(svg, width) if status == 200 else MIN_TEXT_PX
+            if smallest < MIN_TEXT_PX:
+                problems.append(f"{src.rsplit('/', 1)[-1]} text {smallest:.1f} px at {width:.0f} px wide")
+        await tab.page.set_viewport_size(DESKTOP)  # a tab is always left at desktop size
+        return problems, len(charts)
+
+    async def all(self, paths: list[str]) -> dict[str, Visit]:
+        queue = sorted(paths, key=lambda p: not p.endswith("sources/"))  # the longest first: no straggler at the end
+        visits: dict[str, Visit] = {}
+
+        async def work(tab: Tab) -> None:
+            while queue:
+                path = queue.pop(0)
+                try:
+                    visits[path] = await self.visit(tab, path)
+                except Exception as error:  # noqa: BLE001 - one broken page must not hide the others
+                    visits[path] = Visit([f"visit failed: {error}"[:500]], [], [], [])
+
+        await asyncio.gather(*(work(tab) for tab in self.tabs))
+        return {path: visits[path] for path in paths}
+
+
+@pytest.fixture(scope="module")
+def visits(session: Browser, tabs: list[Tab], site_pages: list[str]) -> dict[str, Visit]:
+    """Every page visited once (see the module's docstring), keyed by path."""
+    assert len(site_pages) >= 4 * 11
+    return session.run(_Pass(session, tabs, AXE.exists()).all(site_pages))
+
+
+def _problems(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The pages where something was found, each line once."""
+    return {f"/{path}": list(dict.fromkeys(lines)) for path, lines in found.items() if lines}
+
+
+def test_every_page_and_its_images_load_without_failed_requests(visits: dict[str, Visit]):
+    problems = _problems({path: v.load for path, v in visits.items()})
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_axe_finds_nothing_serious_on_every_page_in_light_and_dark(visits: dict[str, Visit]):
+    if not AXE.exists():
+        _missing("axe-core", "cd tests && npm ci (make test does)")
+    problems = _problems({path: [f"light: {line}" for line in v.light] + [f"dark: {line}" for line in v.dark]
+                          for path, v in visits.items()})
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_phone_width_charts_are_legible_and_nothing_overflows(visits: dict[str, Visit]):
     """At 390 CSS px every chart's smallest text is at least 12 CSS px, and no page scrolls sideways."""
-    pages = [f"{prefix}{page}" for prefix in ("", "da/", "no/", "ko/")
-             for page in ("", "topics/loyalty-switching/", "topics/cost-of-service/", "sources/")]
-
-    async def check() -> list[str]:
-        context = await session.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        await _without_search(context)
-
-        async def one(path: str) -> list[str]:
-            page = await context.new_page()
-            await page.goto(session.origin + SUBPATH + path, wait_until="load")
-            problems = []
-            scroll = await page.evaluate("document.documentElement.scrollWidth")
-            if scroll > PHONE["width"]:
-                problems.append(f"/{path}: {scroll} px wide at {PHONE['width']} px")
-            for src, width in await page.eval_on_selector_all(
-                    "figure.digest-chart img", "imgs => imgs.map(i => [i.currentSrc || i.src, i.getBoundingClientRect().width])"):
-                svg = await (await context.request.get(src)).text()
-                smallest = _smallest_text_px(svg, width)
-                if smallest < MIN_TEXT_PX:
-                    problems.append(f"/{path}: {src.rsplit('/', 1)[-1]} text {smallest:.1f} px at {width:.0f} px wide")
-            await page.close()
-            return problems
-
-        found = await _each(pages, one)
-        await context.close()
-        return [p for problems in found for p in problems]
-
-    assert session.run(check()) == []
+    problems = _problems({path: v.phone for path, v in visits.items()})
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+    assert sum(v.charts for v in visits.values()) >= 4 * 7, "charts not found on the topic pages"
 
 
-def test_switcher_keeps_the_page(session: Browser):
+async def _switch(page, lang: str) -> None:
+    """Open the language menu (it opens on hover) and pick a language, as a reader does."""
+    await page.locator(".md-header__option .md-select").first.hover()
+    await page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+
+
+def test_switcher_from_every_home_page(session: Browser, tabs: list[Tab]):
+    """Each home page's switcher links to every home page, at the root and under a path. A reader
+    goes round all home pages by clicking (sv → da → no → ko → sv), so each link target loads too."""
+
+    async def round_trip(tab: Tab, base: str) -> list[str]:
+        def home(code: str) -> str:
+            return session.origin + base + ("" if code == LANGS[0] else f"{code}/")
+
+        tab.problems.clear()
+        found: list[str] = []
+        await tab.page.goto(home(LANGS[0]))
+        for code, target in zip(LANGS, LANGS[1:] + LANGS[:1]):
+            links = await tab.page.eval_on_selector_all("a.md-select__link", "links => links.map(a => [a.hreflang, a.href])")
+            wanted = {HTML_LANG[other]: home(other) for other in LANGS}
+            if dict(links) != wanted or len(links) != len(wanted):
+                found.append(f"{home(code)}: switcher links {links}, expected {wanted}")
+            await _switch(tab.page, HTML_LANG[target])
+            await tab.page.wait_for_url(home(target))
+            lang = await tab.page.evaluate("document.documentElement.lang")
+            found += [f"{home(code)} → {target}: page says lang={lang}"] if lang != HTML_LANG[target] else []
+        return found + tab.problems
+
+    async def on(tab: Tab, bases: list[str]) -> dict[str, list[str]]:
+        return {base: await round_trip(tab, base) for base in bases}
+
+    bases = ["/", SUBPATH]  # at once, on as many tabs as there are
+    found = session.run(_all(on(tab, bases[i::len(tabs)]) for i, tab in enumerate(tabs)))
+    assert {base: lines for part in found for base, lines in part.items()} == {base: [] for base in bases}
+
+
+def test_switcher_keeps_the_page(session: Browser, tabs: list[Tab]):
     async def go() -> tuple[str, str]:
-        page = await session.browser.new_page()
+        page = tabs[0].page
         await page.goto(session.origin + SUBPATH + "topics/word-of-mouth/")
-        await page.locator(".md-header__option .md-select").first.hover()
-        await page.locator('a.md-select__link[hreflang="ko"]').click()
+        await _switch(page, "ko")
         await page.wait_for_url("**/sub/ko/topics/word-of-mouth/")
-        lang = await page.evaluate("document.documentElement.lang")
-        await page.close()
-        return page.url, lang
+        return page.url, await page.evaluate("document.documentElement.lang")
 
     url, lang = session.run(go())
     assert url.endswith("/sub/ko/topics/word-of-mouth/") and lang == "ko"
@@ -320,19 +404,17 @@ def test_switcher_keeps_the_page(session: Browser):
     ("ko/nowhere/", "ko", "ko/"),
     ("sub/topics/gone/", "sv", "sub/"),
 ])
-def test_404_page_speaks_the_address_language_and_links_home(session: Browser, path: str, lang: str, home: str):
+def test_404_page_speaks_the_address_language_and_links_home(session: Browser, tabs: list[Tab], path: str, lang: str,
+                                                             home: str):
     async def go():
-        context = await session.browser.new_context(locale="sv-SE")
-        page = await context.new_page()
-        failures: list[str] = []
-        _watch(page, session.origin, failures)
-        response = await page.goto(session.origin + "/" + path)
-        shown = await page.evaluate("document.documentElement.lang")
-        visible = await page.locator("section:not([hidden]) a.home").first.get_attribute("href")
-        target = await page.evaluate("href => new URL(href, location.href).href", visible)
-        reached = await context.request.get(target)
-        await context.close()
-        return response.status, shown, target, reached.status, [f for f in failures if not f.startswith("404 ")]
+        tab = tabs[0]
+        tab.problems.clear()
+        response = await tab.page.goto(session.origin + "/" + path)
+        shown = await tab.page.evaluate("document.documentElement.lang")
+        visible = await tab.page.locator("section:not([hidden]) a.home").first.get_attribute("href")
+        target = await tab.page.evaluate("href => new URL(href, location.href).href", visible)
+        reached = await tab.context.request.get(target)
+        return response.status, shown, target, reached.status, [f for f in tab.problems if not f.startswith("404 ")]
 
     status, shown, target, reached, failures = session.run(go())
     assert status == 404 and shown == HTML_LANG[lang]
@@ -342,7 +424,7 @@ def test_404_page_speaks_the_address_language_and_links_home(session: Browser, p
 
 def test_korean_search_finds_korean_pages_only(session: Browser):
     async def go() -> list[str]:
-        page = await session.browser.new_page()
+        page = await session.browser.new_page()  # a page of its own: the tabs leave search out
         async with page.expect_response("**/ko/search/search_index.json"):
             await page.goto(session.origin + SUBPATH + "ko/")
         await page.locator("label.md-search__icon, .md-search__input").first.click()
