@@ -4,33 +4,38 @@ Needs Debian's Chromium (`apt-get install chromium`; `.ci/run` installs it), Pla
 Python (which drives it; never `playwright install`), and axe-core from npm, pinned in
 tests/package-lock.json (`make test` runs `npm ci` in tests/).
 
-One visit per page. Two tabs (one browser, one local HTTP server that serves the site both
-at its root and under /sub/, since a site must work at any address) share the pages; each
-page, loaded under /sub/, is checked for all of this before the tab moves on:
+Every page is visited once, two at a time (one per core): two tabs, open for the whole
+module, in one browser, on one local HTTP server that serves the site both at its root and
+under /sub/ (a site must work at any address). Each page, loaded under /sub/ at 1280 x 900:
 
-- it loads whole: no response >= 400, no failed request, no request off the site, no
-  uncaught script error, and every image it names (charts are lazy: fetched, not drawn)
-  answers 200;
-- axe-core finds nothing serious or critical, light scheme, every WCAG 2.2 A/AA and
-  best-practice rule, with every <details> opened first (the charts' data tables and the
-  citation blocks are then checked too, not skipped as hidden);
-- the palette toggle, clicked as a reader would, switches to the dark scheme (attribute and
-  colours), and axe-core's colour rules (contrast, links told apart from text) find nothing
-  serious there: the dark scheme changes colours and nothing else, so the other rules'
-  outcome is the light one's. Transitions and animations are switched off in these tabs,
-  so axe sees the final colours, never a frame of a fade (checked while writing this: the
-  toggled page's computed colours and axe results equal a page loaded dark);
-- narrowed to a phone's 390 CSS px (the site's meta viewport makes that the layout a phone
-  gets; checked while writing this: same widths as Playwright's mobile emulation on all
-  pages), nothing scrolls sideways and every chart's smallest text is at least 12 CSS px.
+- loads whole: no response >= 400, no failed request, no request off the site, no uncaught
+  script error, and every image it names answers 200 (charts are lazy: fetched, not drawn);
+- passes axe-core in the light scheme: every WCAG 2.2 A/AA and best-practice rule, nothing
+  serious or critical, with every <details> opened first, so that the charts' data tables
+  and the citation blocks are checked too instead of skipped as hidden;
+- switches to the dark scheme with its palette toggle (scheme attribute and background
+  change) and passes axe-core's colour rules there (contrast, links told apart from text):
+  the dark scheme changes colours and nothing else, so the other rules' outcome is the
+  light one's;
+- narrowed to a phone's 390 CSS px, is no wider than the screen and shows no chart text
+  under 12 CSS px.
 
-Then the language switcher, from every home page at the root and under /sub/ (a cycle of
-clicks through the home pages), keeps the page it is on; the 404 page speaks the address's
-language; Korean search finds Korean pages only. Material's search worker is kept out of
-the tabs (it builds an index on every page load, which only the search test needs).
+Every document in the tabs starts without stored preferences (so in the light scheme, which
+the browser prefers) and with transitions and animations of zero length: axe never measures
+a colour half way through a fade. Checked while writing this, on all 44 pages: toggling in
+place gives the computed colours of a page loaded dark (all but the toggle's own outline)
+and the same 11,554 axe colour results; the narrowed tab gives the page and chart widths of
+Playwright's phone emulation (the site's meta viewport is width=device-width).
 
-Cost (2 cores, idle): axe is most of it, about 1 s a page light (3 s for the long sources
-pages) and a third of that dark, color-contrast taking half to three quarters of each run.
+Then, on the same tabs: the language switcher from every home page, at the root and under
+/sub/ (a reader clicks round sv -> da -> no -> ko -> sv), and from a topic page to the same
+topic in Korean; the 404 page speaks its address's language and links to that home page.
+Korean search (in a page of its own: the tabs get an empty search worker, see _Handler)
+finds Korean pages only.
+
+Cost: about 100 CPU seconds, most of it axe-core, of which color-contrast is half (topic
+pages) to three quarters (the long sources pages) of each run; per page about 0.5 s to load,
+0.7 s axe light, 0.4 s axe dark (sources pages 1.7 and 1.0 s). On two idle cores about 50 s.
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ SUBPATH = "/sub/"
 AXE_URL = "/__axe-core.min.js"  # the test server serves the pinned axe-core here
 SEARCH_WORKER = "/assets/javascripts/workers/search."
 NO_SEARCH = ("digest-tests", "no-search")  # a cookie: the test server then sends an empty search worker
-TABS = 2  # pages checked at once: one per core (3 is no faster on 2 cores, 1 is slower)
+TABS = 2  # pages checked at once: one per core (3 measured no faster; 1 leaves a core mostly idle)
 HTML_LANG = {"sv": "sv", "da": "da", "no": "nb", "ko": "ko"}
 AXE_ALL = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -281,7 +286,8 @@ class _Pass:
         twice as much and the switcher tests already click as a reader does)."""
         before, after = await page.evaluate("""() => {
             const scheme = () => [document.body.dataset.mdColorScheme, getComputedStyle(document.body).backgroundColor];
-            const before = scheme(), toggle = document.querySelector('form[data-md-component="palette"] label:not([hidden])');
+            const before = scheme();
+            const toggle = document.querySelector('form[data-md-component="palette"] label:not([hidden])');
             if (!toggle || !toggle.checkVisibility()) return [before, 'no visible palette toggle'];
             toggle.click();
             return [before, scheme()];
@@ -293,7 +299,8 @@ class _Pass:
     async def _phone(self, tab: Tab) -> tuple[list[str], int]:
         await tab.page.set_viewport_size(PHONE)
         scroll, charts = await tab.page.evaluate("""() => [document.documentElement.scrollWidth,
-            [...document.querySelectorAll('figure.digest-chart img')].map(i => [i.currentSrc || i.src, i.getBoundingClientRect().width])]""")
+            [...document.querySelectorAll('figure.digest-chart img')]
+                .map(i => [i.currentSrc || i.src, i.getBoundingClientRect().width])]""")
         problems = [f"{scroll} px wide at {PHONE['width']} px"] if scroll > PHONE["width"] else []
         for src, width in charts:
             status, svg = await self._image(tab, src)
