@@ -63,7 +63,7 @@ def _raw(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
 
 
-DOWNLOADS_CODE_VERSION = "4"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
+DOWNLOADS_CODE_VERSION = "5"  # bump when downloads() changes what it writes (columns included), to invalidate the cache
 ENGLISH = "en"  # the language of an original whose language the catalogs' template did not record
 
 

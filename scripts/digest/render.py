@@ -84,7 +84,7 @@ class Renderer:
 
     # --- what handlers call -------------------------------------------------------
     def template(self, name: str, **values: Any) -> Markup:
-        """HTML of a template, with the helpers every template uses (t, text, show, L)."""
+        """HTML of a template, with the helpers every template uses (t, text, show, L, fallback)."""
         if name not in self._templates:
             self._templates[name] = self.environment.get_template(name)
         helpers = {"t": self.t, "text": self.text, "show": self.show, "L": Labels, "fallback": self.fallback()}
@@ -95,7 +95,7 @@ class Renderer:
         return self.translator.text(message).value
 
     def t(self, message: str) -> Markup:
-        """A message's translation, marked when it fell back to the source language."""
+        """A message's translation, marked when it fell back to its untranslated original."""
         return self.show(self.translator.text(message))
 
     def fallback(self, lang: str = "") -> Fallback:
@@ -108,7 +108,7 @@ class Renderer:
         return self._fallbacks[lang]
 
     def show(self, text: Text) -> Markup:
-        """Escaped text; a fallback to the source language is marked so the reader sees it."""
+        """Escaped text; a fallback to the untranslated original is marked (in its language) so the reader sees it."""
         if not text.fallback:
             return escape(text.value)
         return self.template("_untranslated.html", value=text.value, fallback=self.fallback(text.lang))
