@@ -255,7 +255,7 @@ def page_paths(site: Path, lang: str) -> list[Path]:
     return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
 
 
-# --- fast1 ---
+# --- warm scratch projects: validated or built once a session, copied per test ---
 
 def copy_warm(template: Path, target: Path) -> Path:
     """A scratch copy of a warmed project (below), its ``.cache`` included."""
@@ -296,7 +296,7 @@ def built_project(validated_project: Path, built_site: Path, tmp_path_factory: p
     return root
 
 
-# --- fast2 ---
+# --- chart drawing set up once in this process ---
 
 @pytest.fixture(scope="session")
 def drawing_ready() -> None:
@@ -305,18 +305,3 @@ def drawing_ready() -> None:
     from digest.chart import prepare_drawing
 
     prepare_drawing()
-
-
-@pytest.fixture(scope="session")
-def warm_cache(built_site: Path) -> Path:
-    """The real project's cache after a build of it (charts, compiled catalogs and templates, downloads,
-    published-HTML markers), every entry keyed by content: a copy makes a scratch build warm."""
-    return ROOT / ".cache"
-
-
-def copy_project_warm(target: Path, cache: Path) -> Path:
-    """A scratch copy of the project's inputs with a copy of the whole ``cache`` (see ``warm_cache``)."""
-    copy_inputs(ROOT, target)
-    # entries only: a build in another xdist worker may be writing (then renaming) a hidden temporary file
-    shutil.copytree(cache, target / ".cache", symlinks=True, ignore=shutil.ignore_patterns("*.tmp"))
-    return target

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project_warm
+from conftest import copy_warm
 from digest.site.serve import PreviewServer, serve
 
 TOPIC = "topics/paying-more/"
@@ -42,9 +42,9 @@ def _wait_for(predicate, seconds: float = 90) -> bool:  # noqa: ANN001
 
 
 @pytest.fixture
-def project(warm_cache: Path, tmp_path: Path) -> Path:
+def project(built_project: Path, tmp_path: Path) -> Path:
     """A scratch copy of the project whose cache is warm (as a contributor's is after `make site`)."""
-    return copy_project_warm(tmp_path / "project", warm_cache)
+    return copy_warm(built_project, tmp_path / "project")
 
 
 @pytest.fixture

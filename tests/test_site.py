@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import LANGS, ROOT, build, copy_project_warm, page_paths
+from conftest import LANGS, ROOT, build, copy_warm, page_paths
 from digest.config import load_config
 from digest.format import value_text
 from digest.catalogs import load_translators
@@ -291,9 +291,9 @@ def test_every_page_parses_without_html_errors(built_site: Path):
     assert failures == {}
 
 
-def test_a_mkdocs_warning_fails_digest_build(warm_cache: Path, tmp_path: Path):
+def test_a_mkdocs_warning_fails_digest_build(built_project: Path, tmp_path: Path):
     """`digest build` is strict for real (no --quiet, which hides warnings from --strict)."""
-    project = copy_project_warm(tmp_path / "project", warm_cache)  # only the link is new: the rest is reused
+    project = copy_warm(built_project, tmp_path / "project")  # only the link is new: the rest is reused
     page = project / "content" / "sv" / "about.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[Saknas](missing-page.md)\n", encoding="utf-8")
     result = build(project)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project_warm
+from conftest import ROOT, copy_warm
 from digest.problems import InputError, OutputError
 from digest.site import build as site_build
 from digest.site.build import COMPLETE, build_site, publish, remove_leftovers
@@ -185,12 +185,12 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))  # Python ignores SIGXFSZ: writes fail with EFBIG
 
 
-def test_full_disk_is_one_clear_line_and_the_site_survives(tmp_path: Path, warm_cache: Path) -> None:
+def test_full_disk_is_one_clear_line_and_the_site_survives(tmp_path: Path, built_project: Path) -> None:
     """End to end (the failure happens inside the MkDocs subprocess): no traceback reaches the user.
 
     The copy's cache is warm, so the build gets to writing the site (where the disk fills) sooner.
     """
-    project = copy_project_warm(tmp_path / "project", warm_cache)
+    project = copy_warm(built_project, tmp_path / "project")
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("last good", encoding="utf-8")
