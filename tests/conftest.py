@@ -1,4 +1,10 @@
-"""Shared fixtures and helpers: the real project, scratch copies of it, builds in process and as a user runs them.
+"""Shared fixtures and helpers: the digest under test, scratch copies of it, builds in process and as a user runs them.
+
+Engine tests run against ``DIGEST``, the fixture digest in tests/fixtures/digest (Finnish
+and English: languages, topics and figures that are not the shipped digest's), and read
+everything they need from its config and dataset. Content tests (``test_content_*``) check
+the digest this repository publishes, ``SHIPPED`` (the repository root): its seed quotes,
+its catalogs, its built site in a real browser.
 
 Most tests run the stages in process (milliseconds): ``inputs`` (the shipped project,
 validated), ``make_renderer`` (one language's render stage, charts planned but not
@@ -27,11 +33,15 @@ import pytest
 import yaml
 
 from digest.bench import copy_inputs
+from digest.config import load_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # the repository: the engine's code, its documents
+SHIPPED = ROOT  # the digest this repository publishes (content tests)
+DIGEST = ROOT / "tests" / "fixtures" / "digest"  # the digest engine tests run against
 SEEDS = ROOT.parent / "shared" / "seeds"
-# This digest's languages, as its declaration lists them (default first); never typed here.
-LANGS = tuple(__import__("digest.config", fromlist=["load_config"]).load_config(ROOT).codes)
+# Languages as each declaration lists them (default first); never typed here.
+LANGS = tuple(load_config(DIGEST).codes)
+SHIPPED_LANGS = tuple(load_config(SHIPPED).codes)
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+, in ", re.MULTILINE)
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -41,9 +51,15 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # as `digest build` sets it: in
 # --- scratch copies ------------------------------------------------------------------------
 
 def copy_project(target: Path) -> Path:
-    """A scratch copy of the project's inputs, with the rendered charts (same bytes, faster tests)."""
-    copy_inputs(ROOT, target)
-    cache = ROOT / ".cache" / "charts"
+    """A scratch copy of the fixture digest's inputs (its article texts included)."""
+    return Path(shutil.copytree(DIGEST, target, ignore=shutil.ignore_patterns(".cache", "site", ".site-*", "*.mo",
+                                                                             "__pycache__")))
+
+
+def copy_shipped(target: Path) -> Path:
+    """A scratch copy of the shipped digest's inputs, with its rendered charts (same bytes, faster tests)."""
+    copy_inputs(SHIPPED, target)
+    cache = SHIPPED / ".cache" / "charts"
     if cache.is_dir():  # a chart being written by a parallel worker is a hidden temp file until renamed
         shutil.copytree(cache, target / ".cache" / "charts", ignore=shutil.ignore_patterns("*.tmp"))
     return target
@@ -214,10 +230,10 @@ def cli_in_process(root: Path, *args: str) -> Result:
 
 @pytest.fixture(scope="session")
 def inputs(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """The shipped project's inputs, validated once (catalogs compiled into a scratch cache)."""
+    """The fixture digest's inputs, validated once (catalogs compiled into a scratch cache)."""
     from digest.lint import validate
 
-    return validate(ROOT, tmp_path_factory.mktemp("inputs-cache"))
+    return validate(DIGEST, tmp_path_factory.mktemp("inputs-cache"))
 
 
 def make_renderer(inputs: Any, lang: str, root: Path | None = None, updated: date | None = None):  # noqa: ANN201
@@ -244,14 +260,21 @@ def build_in_process(root: Path, site_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project built once (strict, in process) for all tests that read HTML."""
-    return build_in_process(ROOT, tmp_path_factory.mktemp("built") / "site")
+def built_site(built_project: Path) -> Path:
+    """The fixture digest built once (strict, in process) for all tests that read HTML."""
+    return built_project.parent / "site"
 
 
-def page_paths(site: Path, lang: str) -> list[Path]:
-    base = site if lang == LANGS[0] else site / lang
-    skip = {l for l in LANGS if l != lang} if lang == LANGS[0] else set()
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped digest built once (strict, in process): what its readers get (content tests)."""
+    return build_in_process(SHIPPED, tmp_path_factory.mktemp("shipped") / "site")
+
+
+def page_paths(site: Path, lang: str, langs: tuple[str, ...] = LANGS) -> list[Path]:
+    """Every page of one language in a built site (the default language's are at the root)."""
+    base = site if lang == langs[0] else site / lang
+    skip = {l for l in langs if l != lang} if lang == langs[0] else set()
     return sorted(p for p in base.rglob("index.html") if p.relative_to(base).parts[0] not in skip)
 
 
@@ -275,23 +298,19 @@ def validated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from digest.lint import validate
 
-    root = copy_inputs(ROOT, tmp_path_factory.mktemp("validated") / "project")  # no charts: validate draws none
+    root = copy_project(tmp_path_factory.mktemp("validated") / "project")
     validate(root, root / ".cache")  # raises if the shipped project does not validate
     return root
 
 
 @pytest.fixture(scope="session")
-def built_project(validated_project: Path, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``validated_project`` built once (strict, in process): its ``.cache`` also holds every chart drawn
-    (keyed by the sha256 of the chart's whole spec, parsed as SVG on read), the theme's compiled templates
-    and the markers of published pages the allowlist passed. Never changed, only copied (``copy_warm``).
-
-    The charts ``built_site`` drew for the same inputs are reused, as ``copy_project`` does: drawn once a session.
+def built_project(validated_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``validated_project`` built once (strict, in process; the site next to it, ``built_site``): its
+    ``.cache`` also holds every chart drawn (keyed by the sha256 of the chart's whole spec, parsed as SVG on
+    read), the theme's compiled templates and the markers of published pages the allowlist passed. Never
+    changed, only copied (``copy_warm``).
     """
     root = copy_warm(validated_project, tmp_path_factory.mktemp("built-project") / "project")
-    charts = ROOT / ".cache" / "charts"
-    if charts.is_dir():  # entries only: a build in another process may be writing (and renaming) its temporary files
-        shutil.copytree(charts, root / ".cache" / "charts", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.tmp"))
     build_in_process(root, root.parent / "site")
     return root
 

@@ -1,6 +1,6 @@
 """A corpus of bad inputs: every file an editor, translator or site admin can change, broken on purpose.
 
-For each case a scratch copy of a *good* project is broken in one way, then checked
+For each case a scratch copy of a *good* project (the fixture digest) is broken in one way, then checked
 as an editor would meet it. Every case runs in process, through the ``digest validate``
 command's own ``main()`` (the same :func:`digest.lint.validate` the MkDocs plugin runs
 before it writes anything), and must
@@ -29,17 +29,22 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, TRACEBACK, Result, build, cli_in_process, copy_inputs, make_valid, run_cli, snapshot, topic_ids
+from conftest import (DIGEST, LANGS, ROOT, TRACEBACK, Result, build, cli_in_process, copy_project, make_valid, run_cli,
+                      snapshot, topic_ids)
+from digest.config import load_config
+from digest.load import load_dataset
 
 # --- the good records every case starts from ------------------------------------------
-# Appended to the real dataset (so the corpus does not depend on which figures the
-# editors have written today) and proven good by validate.
+# Appended to the fixture digest's dataset (so the corpus does not depend on which figures
+# it holds) and proven good by validate. What they need of the digest is read from it.
 
 ARTICLE_ID, SOURCE_ID, STAT_ID = "zz-bad-article", "zz-bad-source", "zz-bad-input"
+CONFIG_OF_DIGEST = load_config(DIGEST)
+PERCENT_MEASURE = next(m.id for m in load_dataset(DIGEST / "stats").measures.values() if m.unit == "percent")
 
 
 def _article_fields() -> list[tuple[str, str]]:
-    return [("id", ARTICLE_ID), ("title", "Test article"), ("language", "sv"),
+    return [("id", ARTICLE_ID), ("title", "Test article"), ("language", LANGS[0]),
             ("publisher", "Test Publisher"), ("url", "https://example.org/article")]
 
 
@@ -52,7 +57,7 @@ def _source_fields() -> list[tuple[str, str]]:
 def _stat_fields(topic: str) -> list[tuple[str, str]]:
     return [("id", STAT_ID), ("source", SOURCE_ID), ("topic", topic), ("year", "2014"), ("value", "50"),
             ("unit", "percent"), ("population", "testers"), ("sentence", '"{value} of testers agree."'),
-            ("label", "Testers agree"), ("quote", "Testers agree."), ("measure", "share-of-respondents"),
+            ("label", "Testers agree"), ("quote", "Testers agree."), ("measure", PERCENT_MEASURE),
             ("question", "testers-agree")]
 
 
@@ -91,13 +96,23 @@ def _append_records(root: Path, topic: str) -> tuple[dict, dict]:
 
 @pytest.fixture(scope="session")
 def good(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    """The project's inputs plus the appended good records, proven valid."""
+    """The fixture digest's inputs plus the appended good records, proven valid."""
     base = tmp_path_factory.mktemp("bad-inputs-template")
-    root = copy_inputs(ROOT, base / "project")
+    root = copy_project(base / "project")
     topic = topic_ids(root)[0]
     fields, start = _append_records(root, topic)
-    make_valid(root, base / "cache")
+    _translate_range(root)
+    assert make_valid(root, base / "cache") == []  # valid as written: no page replaced
     return Template(root, topic, fields, start, base / "cache")
+
+
+def _translate_range(root: Path) -> None:
+    """The range pattern translated (as written), if the catalog leaves it empty: the catalog cases break it."""
+    path = root / PO
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgid "{low}–{high}"\nmsgstr ""\n', 'msgid "{low}–{high}"\nmsgstr "{low}–{high}"\n'),
+                    encoding="utf-8")
+    assert 'msgid "{low}–{high}"\nmsgstr "{low}–{high}"\n' in path.read_text(encoding="utf-8")
 
 
 def clone(template: Template, target: Path) -> Path:
@@ -167,6 +182,9 @@ def case(case_id: str) -> Callable[[Callable[[Template, Path], Expect]], Callabl
 
 STATS, SOURCES, ARTICLES, TOPICS = ("stats/statistics.yaml", "stats/sources.yaml", "stats/articles.yaml",
                                     "stats/topics.yaml")
+# The catalog of a language that translates the dataset (the first one that has a catalog).
+PO = next(rel for code in LANGS if code != CONFIG_OF_DIGEST.source_language
+          and (DIGEST / (rel := f"content/{code}/LC_MESSAGES/digest.po")).is_file())
 
 
 def field_case(case_id: str, kind: str, changes: dict[str, str | None], message: str, *,
@@ -421,30 +439,29 @@ def _(t: Template, root: Path) -> Expect:
 
 # --- translations -------------------------------------------------------------------------
 
-DA_PO = "content/da/LC_MESSAGES/digest.po"
 
 
 def _po_entry(root: Path, msgid_pattern: str) -> tuple[str, str, int, int]:
     """The first translated entry whose msgid matches: (msgid, msgstr, msgid line, msgstr line)."""
-    text = (root / DA_PO).read_text(encoding="utf-8")
+    text = (root / PO).read_text(encoding="utf-8")
     for match in re.finditer(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)+)"$', text, re.MULTILINE):
         if re.search(msgid_pattern, match.group(1)):
             first = text.count("\n", 0, match.start()) + 1
             return match.group(1), match.group(2), first, first + 1
-    raise AssertionError(f"no translated entry matching {msgid_pattern!r} in {DA_PO}")
+    raise AssertionError(f"no translated entry matching {msgid_pattern!r} in {PO}")
 
 
 def _set_msgstr(root: Path, msgid_pattern: str, change: Callable[[str], str]) -> Expect:
     msgid, msgstr, id_line, str_line = _po_entry(root, msgid_pattern)
-    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr "{change(msgstr)}"')
-    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+    edit(root, PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', f'msgid "{msgid}"\nmsgstr "{change(msgstr)}"')
+    return [re.compile(rf"{re.escape(PO)}:({id_line}|{str_line}): error")]
 
 
 def _rewrite_entry(root: Path, make: Callable[[str, str], str]) -> Expect:
     """Replace one translated entry's two lines by `make(msgid, msgstr)`; expect an error on them."""
     msgid, msgstr, id_line, str_line = _po_entry(root, r"^[^{}]+$")
-    edit(root, DA_PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', make(msgid, msgstr))
-    return [re.compile(rf"{re.escape(DA_PO)}:({id_line}|{str_line}): error")]
+    edit(root, PO, f'msgid "{msgid}"\nmsgstr "{msgstr}"', make(msgid, msgstr))
+    return [re.compile(rf"{re.escape(PO)}:({id_line}|{str_line}): error")]
 
 
 @case("po-syntax-unterminated-msgstr")
@@ -465,9 +482,9 @@ def _(t: Template, root: Path) -> Expect:
 
 @case("po-syntax-garbage-line")
 def _(t: Template, root: Path) -> Expect:
-    path = root / DA_PO
+    path = root / PO
     path.write_text(path.read_text(encoding="utf-8") + "\nthis is not a po line\n", encoding="utf-8")
-    return [DA_PO, "not a PO line"]
+    return [PO, "not a PO line"]
 
 
 @case("po-msgstr-drops-value")
@@ -506,25 +523,25 @@ def _(t: Template, root: Path) -> Expect:
 
 @case("po-unknown-msgid-translated")
 def _(t: Template, root: Path) -> Expect:
-    path = root / DA_PO
+    path = root / PO
     text = path.read_text(encoding="utf-8")
     line = text.count("\n") + 2
     path.write_text(text + '\nmsgid "No such string in the dataset"\nmsgstr "Ingen sådan tekst"\n', encoding="utf-8")
-    return [f"{DA_PO}:{line}:", "field=msgid", "unknown message id 'No such string in the dataset'"]
+    return [f"{PO}:{line}:", "field=msgid", "unknown message id 'No such string in the dataset'"]
 
 
 @case("po-latin1-bytes")
 def _(t: Template, root: Path) -> Expect:
-    path = root / DA_PO
+    path = root / PO
     data = path.read_bytes()
     path.write_bytes(data + b'\nmsgid "No such string"\nmsgstr "S\xe5dan"\n')
     msgid_line = data.count(b"\n") + 2 + (not data.endswith(b"\n"))
-    return [re.compile(rf"{re.escape(DA_PO)}:({msgid_line}|{msgid_line + 1}): error")]
+    return [re.compile(rf"{re.escape(PO)}:({msgid_line}|{msgid_line + 1}): error")]
 
 
 # --- prose -----------------------------------------------------------------------------
 
-PAGE = "content/da/about.md"
+PAGE = f"content/{LANGS[1]}/about.md"  # a page of a language that is not the default
 
 
 def prose_case(case_id: str, line_text: str, *expect: str) -> None:
@@ -577,7 +594,7 @@ CONFIG = "site_config/digest.yaml"
 
 @case("config-broken-yaml")
 def _(t: Template, root: Path) -> Expect:
-    line = edit(root, CONFIG, "  - code: sv", "  - code: [sv")
+    line = edit(root, CONFIG, f"  - code: {LANGS[0]}", f"  - code: [{LANGS[0]}")
     return [re.compile(rf"{re.escape(CONFIG)}:\d+: error"), "YAML syntax"]
 
 
@@ -590,19 +607,19 @@ def _(t: Template, root: Path) -> Expect:
 
 @case("config-language-code-invalid")
 def _(t: Template, root: Path) -> Expect:
-    edit(root, CONFIG, "code: da", "code: DK")
+    edit(root, CONFIG, f"code: {LANGS[1]}\n", f"code: {LANGS[1].upper()}\n")
     return [CONFIG, "field=languages.1.code"]
 
 
 @case("config-language-code-path")
 def _(t: Template, root: Path) -> Expect:
-    edit(root, CONFIG, "code: da", 'code: "../da"')
+    edit(root, CONFIG, f"code: {LANGS[1]}\n", f'code: "../{LANGS[1]}"\n')
     return [CONFIG, "field=languages.1.code"]
 
 
 @case("config-locale-unknown-to-babel")
 def _(t: Template, root: Path) -> Expect:
-    edit(root, CONFIG, "locale: da_DK", "locale: xx_XX")
+    edit(root, CONFIG, f"locale: {CONFIG_OF_DIGEST.languages[1].locale}\n", "locale: xx_XX\n")
     return [CONFIG, "locale"]
 
 
@@ -646,8 +663,9 @@ def _(t: Template, root: Path) -> Expect:
 @case("mkdocs-yml-declares-a-language")
 def _(t: Template, root: Path) -> Expect:
     # A second declaration of the languages is how a site once lost one silently.
+    first = CONFIG_OF_DIGEST.languages[0]
     edit(root, "mkdocs.yml", "  - search\n", "  - search\n  - i18n:\n      docs_structure: folder\n      languages:\n"
-         "        - {locale: sv, default: true, name: Svenska}\n")
+         f"        - {{locale: {first.code}, default: true, name: {first.name}}}\n")
     return ["mkdocs.yml", "field=plugins.i18n", "remove `i18n`"]
 
 
@@ -709,7 +727,7 @@ END_TO_END = ["stat-missing-required-population", "po-msgstr-drops-value", "md-l
 
 @pytest.fixture(scope="session")
 def good_with_site(good: Template, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Template:
-    """The good project with a previous site in site/ (any good site: the shipped one, built once)."""
+    """The good project with a previous site in site/ (any good site: the fixture digest's, built once)."""
     root = tmp_path_factory.mktemp("bad-inputs-e2e") / "project"
     shutil.copytree(good.root, root, ignore=shutil.ignore_patterns(".cache"))
     shutil.copytree(built_site, root / "site")

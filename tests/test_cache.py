@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT
+from conftest import DIGEST, LANGS
 from digest.cache import read_entry, write_entry, parse_svg
 from digest.catalogs import load_translators
 from digest.chart import plan_charts, render_charts
@@ -74,11 +74,11 @@ def test_damaged_chart_is_drawn_again(inputs, clean_chart, tmp_path: Path, damag
 
 @pytest.fixture(scope="module")
 def clean_downloads(inputs, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
-    """The Swedish downloads as made from the data, and a cache a clean run filled with them."""
-    translator = inputs.translators["sv"]
+    """The default language's downloads as made from the data, and a cache a clean run filled with them."""
+    translator = inputs.translators[LANGS[0]]
     expected = downloads(inputs.dataset, translator)
     cache = tmp_path_factory.mktemp("clean-downloads")
-    assert cached_downloads(ROOT / "stats", cache, inputs.dataset, translator) == expected
+    assert cached_downloads(DIGEST / "stats", cache, inputs.dataset, translator) == expected
     return expected, cache
 
 
@@ -88,10 +88,10 @@ def test_damaged_download_is_made_again(inputs, clean_downloads, tmp_path: Path,
                                         name: str) -> None:
     expected, clean_cache = clean_downloads
     cache = Path(shutil.copytree(clean_cache, tmp_path / "cache"))
-    translator = inputs.translators["sv"]
-    (entry,) = cache.rglob(f"digest-sv.{name}")
+    translator = inputs.translators[LANGS[0]]
+    (entry,) = cache.rglob(f"digest-{LANGS[0]}.{name}")
     DAMAGE[damage](entry)
-    assert cached_downloads(ROOT / "stats", cache, inputs.dataset, translator) == expected
+    assert cached_downloads(DIGEST / "stats", cache, inputs.dataset, translator) == expected
     assert read_entry(entry) == expected[f"data/{entry.name}"]  # made again, and vouched for
 
 
@@ -99,7 +99,7 @@ def test_damaged_download_is_made_again(inputs, clean_downloads, tmp_path: Path,
 def clean_catalogs(inputs, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
     """Every catalog compiled by a clean run into an empty cache: what each language reads, the status, the cache."""
     cache = tmp_path_factory.mktemp("clean-catalogs")
-    translators, status = load_translators(ROOT, inputs.config, inputs.dataset, cache)
+    translators, status = load_translators(DIGEST, inputs.config, inputs.dataset, cache)
     assert list(cache.glob("*.mo")) and list(cache.glob("*.status.json"))
     return {code: dict(t._catalog) for code, t in translators.items()}, status, cache
 
@@ -114,7 +114,7 @@ def test_damaged_compiled_catalog_is_compiled_again_never_crashes(inputs, clean_
     assert damaged
     for entry in damaged:
         DAMAGE[damage](entry)
-    again, status_again = load_translators(ROOT, inputs.config, inputs.dataset, cache)
+    again, status_again = load_translators(DIGEST, inputs.config, inputs.dataset, cache)
     assert {code: dict(t._catalog) for code, t in again.items()} == wanted
     assert status_again == status
     for mo in cache.glob("*.mo"):  # what is left in the cache is whole again

@@ -1,4 +1,7 @@
-"""Citations: pasteable text, BibTeX that stays well-formed whatever the data says, CSL-JSON."""
+"""Citations: pasteable text, BibTeX that stays well-formed whatever the data says, CSL-JSON.
+
+Engine tests on the fixture digest: its figures and sources are picked by property.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,18 @@ import gettext
 import json
 from datetime import date
 
-from conftest import ROOT
+from conftest import DIGEST
 from digest.cite import bibtex_escape, cite_figure, cite_source
 from digest.config import load_config
 from digest.load import load_dataset
+from digest.model import UNKNOWN
 from digest.translate import Translator
 
-DATASET = load_dataset(ROOT / "stats")
-CONFIG = load_config(ROOT)
-ENGLISH = Translator(CONFIG.language("sv"), gettext.NullTranslations())
+DATASET = load_dataset(DIGEST / "stats")
+CONFIG = load_config(DIGEST)
+ENGLISH = Translator(CONFIG.default, gettext.NullTranslations())  # no catalog: the engine's English
+KNOWN = next(s for s in DATASET.sources.values()  # a source with a producer, a title and its articles' titles
+             if UNKNOWN not in (s.producer, s.title) and all(DATASET.articles[a].title != UNKNOWN for a in s.via))
 
 
 def test_bibtex_escape_keeps_braces_balanced_for_hostile_text():
@@ -29,22 +35,23 @@ def test_bibtex_escape_keeps_braces_balanced_for_hostile_text():
 
 
 def test_figure_citation_with_a_known_address():
-    stat = DATASET.statistics["microsoft-2018-important-for-loyalty"]
-    url = "https://owner.github.io/digest/topics/loyalty-switching/#" + stat.id
+    stat = next(s for s in DATASET.statistics.values() if s.source == KNOWN.id)
+    url = f"https://owner.github.io/digest/topics/{stat.topic}/#{stat.id}"
     cite = cite_figure(stat, DATASET, ENGLISH, url, relative=False, accessed=date(2026, 1, 2),
                        digest=CONFIG.dataset.name)
-    assert "What surveys say about customer service" in cite.text and url in cite.text and "Microsoft" in cite.text
+    assert CONFIG.dataset.name in cite.text and url in cite.text and KNOWN.producer in cite.text
     assert "relative" not in cite.text
     item = json.loads(cite.csl_json)[0]
-    assert item["URL"] == url and item["author"] == [{"literal": "Microsoft"}] and item["accessed"] == {"date-parts": [[2026, 1, 2]]}
+    assert item["URL"] == url and item["author"] == [{"literal": KNOWN.producer}]
+    assert item["accessed"] == {"date-parts": [[2026, 1, 2]]}
     assert cite.bibtex.startswith(f"@misc{{{stat.id},") and "urldate = {2026-01-02}" in cite.bibtex
 
 
 def test_source_citation_names_the_intermediary_article():
-    source = DATASET.sources["amex-2011-barometer"]
-    cite = cite_source(source, DATASET, ENGLISH, "../sources/#source-amex-2011-barometer", relative=True,
+    source = KNOWN
+    cite = cite_source(source, DATASET, ENGLISH, f"../sources/#source-{source.id}", relative=True,
                        accessed=date(2026, 1, 2), digest=CONFIG.dataset.name)
     articles = [DATASET.articles[a].title for a in source.via]
-    assert all(title in cite.text for title in articles) and "Global Customer Service Barometer" in cite.text
+    assert articles and all(title in cite.text for title in articles) and source.title in cite.text
     assert "the site's address was not known" in cite.text
-    assert cite.bibtex.startswith("@report{source-amex-2011-barometer,") and json.loads(cite.csl_json)[0]["type"] == "report"
+    assert cite.bibtex.startswith(f"@report{{source-{source.id},") and json.loads(cite.csl_json)[0]["type"] == "report"

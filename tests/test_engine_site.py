@@ -16,26 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_in_process, cli_in_process
+from conftest import DIGEST, LANGS, ROOT, build_in_process, cli_in_process, copy_project, make_renderer
 from digest.config import load_config
 from digest.load import load_dataset
 from digest.problems import InputError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "digest"
-CONFIG = load_config(FIXTURE)
-DATASET = load_dataset(FIXTURE / "stats", CONFIG.quotes.required)
-DEFAULT, OTHER = CONFIG.codes  # fi at the root, en in en/
+CONFIG = load_config(DIGEST)
+DATASET = load_dataset(DIGEST / "stats", CONFIG.quotes.required)
+DEFAULT, OTHER = LANGS  # fi at the root, en in en/
 MARK = 'class="digest-untranslated"'
 
 
-def copy_fixture(target: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns(".cache", "site")))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, drawing_ready: None) -> Path:
-    root = copy_fixture(tmp_path_factory.mktemp("fixture") / "digest")
-    return build_in_process(root, root / "site")
+@pytest.fixture
+def site(built_site: Path) -> Path:
+    """The fixture digest built once for the session (strict, in process)."""
+    return built_site
 
 
 def page(site: Path, lang: str, path: str = "") -> str:
@@ -63,7 +58,7 @@ def test_the_navigation_follows_topic_order_and_declared_pages(site: Path):
 
 
 def test_every_topic_has_a_page_with_its_chart_in_every_language_written_or_not(site: Path):
-    for code in CONFIG.codes:
+    for code in LANGS:
         for topic in DATASET.topics_in_order:
             html = page(site, code, f"topics/{topic.id}")
             assert re.search(rf'<img src="[./]*charts/{topic.id}-[0-9a-f]{{8}}\.svg"', html), (code, topic.id)
@@ -75,7 +70,7 @@ def test_every_topic_has_a_page_with_its_chart_in_every_language_written_or_not(
 
 def test_the_source_language_is_complete_by_definition(site: Path):
     """English speaks the dataset's and the interface's language: no catalog, no mark anywhere."""
-    assert not (FIXTURE / "content" / OTHER / "LC_MESSAGES").exists()
+    assert not (DIGEST / "content" / OTHER / "LC_MESSAGES").exists()
     for path in sorted((site / OTHER).rglob("index.html")):
         assert MARK not in path.read_text(encoding="utf-8"), path
 
@@ -93,13 +88,13 @@ def test_untranslated_text_is_marked_in_prose_tables_alt_text_and_navigation(sit
     assert "Nukkuu hyvin useimpina öinä" in translated and re.search(r">\s*Aiheet\s*<", translated)
 
 
-def test_chart_text_that_is_not_translated_carries_a_star_and_a_footnote(site: Path):
+def test_chart_text_that_is_not_translated_carries_a_star_and_a_footnote(site: Path, built_project: Path):
     svg_names = sorted(p.name for p in (site / "charts").glob("*.svg"))
     commuting = next(n for n in svg_names if n.startswith("commuting-"))
     sleep_en = next(p for p in (site / OTHER / "charts").glob("sleep-*.svg"))
     # Text is drawn as paths, so look at the spec the chart was drawn from.
     pipelines = __import__("digest.pipeline", fromlist=["_PIPELINES"])._PIPELINES
-    specs = {(c.lang, c.chart_id): c.spec for c in pipelines[site.parent.resolve()].charts}  # this fixture's build
+    specs = {(c.lang, c.chart_id): c.spec for c in pipelines[built_project.resolve()].charts}  # this fixture's build
     fi = specs[(DEFAULT, "commuting")]
     assert fi.title.endswith(" *") and fi.source_line.endswith("\n* ei vielä käännetty")
     assert all(row.label.endswith(" *") for panel in fi.panels for row in panel.rows)
@@ -139,14 +134,14 @@ def _problems(root: Path) -> list[str]:
     ("site_url: https://example.org/other/\n", "site_url"),
 ])
 def test_mkdocs_yml_cannot_declare_what_the_digest_declares(tmp_path: Path, addition: str, field: str):
-    root = copy_fixture(tmp_path / "digest")
+    root = copy_project(tmp_path / "digest")
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + addition, encoding="utf-8")
     [problem] = _problems(root)
     assert problem.startswith(f"mkdocs.yml:") and f"field={field}: remove `{field}`" in problem
 
 
 def test_an_i18n_plugin_in_mkdocs_yml_is_refused(tmp_path: Path):
-    root = copy_fixture(tmp_path / "digest")
+    root = copy_project(tmp_path / "digest")
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(text.replace("  - search\n", "  - search\n  - i18n:\n      languages: []\n"),
                                      encoding="utf-8")
@@ -155,20 +150,23 @@ def test_an_i18n_plugin_in_mkdocs_yml_is_refused(tmp_path: Path):
 
 
 def test_a_content_folder_of_an_undeclared_language_is_an_error(tmp_path: Path):
-    root = copy_fixture(tmp_path / "digest")
-    shutil.copytree(root / "content" / OTHER, root / "content" / "sv")
-    assert any(p.startswith("content/sv: error: no language 'sv' in site_config/digest.yaml") for p in _problems(root))
+    root = copy_project(tmp_path / "digest")
+    undeclared = "de"
+    assert undeclared not in LANGS
+    shutil.copytree(root / "content" / OTHER, root / "content" / undeclared)
+    assert any(p.startswith(f"content/{undeclared}: error: no language '{undeclared}' in site_config/digest.yaml")
+               for p in _problems(root))
 
 
 def test_a_declared_language_without_its_pages_is_an_error(tmp_path: Path):
-    root = copy_fixture(tmp_path / "digest")
+    root = copy_project(tmp_path / "digest")
     (root / "content" / OTHER / "about.md").unlink()
     assert _problems(root) == [f"content/{OTHER}/about.md: error: page is missing; every language has the pages "
                                "listed in `pages` of site_config/digest.yaml"]
 
 
 def test_a_shortcode_with_nothing_to_render_is_an_error_at_validate(tmp_path: Path):
-    root = copy_fixture(tmp_path / "digest")
+    root = copy_project(tmp_path / "digest")
     stats = root / "stats" / "statistics.yaml"
     stats.write_text(stats.read_text(encoding="utf-8").replace("  headline: true\n", ""), encoding="utf-8")
     problems = _problems(root)
@@ -211,7 +209,7 @@ def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path, d
 
     # Another dataset with other topics: no page to write, every topic charted in every language.
     shutil.rmtree(root / "stats")
-    shutil.copytree(FIXTURE / "stats", root / "stats")
+    shutil.copytree(DIGEST / "stats", root / "stats")
     update = cli_in_process(root, "i18n", "update")
     assert update.returncode == 0, update.stderr
     caplog.clear()
@@ -226,21 +224,13 @@ def test_digest_new_then_build_works_at_once_without_a_warning(tmp_path: Path, d
 
 
 def test_a_page_for_a_topic_that_does_not_exist_is_an_error(tmp_path: Path):
-    root = copy_fixture(tmp_path / "digest")
+    root = copy_project(tmp_path / "digest")
     (root / "content" / DEFAULT / "topics" / "sleep.md").rename(root / "content" / DEFAULT / "topics" / "slep.md")
     assert _problems(root) == [f"content/{DEFAULT}/topics/slep.md: error: id=slep: no topic 'slep' in "
                                "stats/topics.yaml; rename the page or add the topic"]
 
 
 # --- every shortcode, on the fixture, in both its languages ------------------------------------
-
-@pytest.fixture(scope="module")
-def fixture_inputs(tmp_path_factory: pytest.TempPathFactory):
-    from digest.lint import validate
-
-    root = copy_fixture(tmp_path_factory.mktemp("fixture-inputs") / "digest")
-    return validate(root, root / ".cache")
-
 
 def _usage(shortcode) -> str:  # noqa: ANN001
     from digest.shortcodes import Argument
@@ -252,15 +242,14 @@ def _usage(shortcode) -> str:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", sorted(__import__("digest.shortcodes", fromlist=["REGISTRY"]).REGISTRY))
-def test_every_shortcode_renders_on_another_digest(fixture_inputs, name: str):
+def test_every_shortcode_renders_on_another_digest(inputs, name: str):
     """The registry's shortcodes work on any declared digest: no id, language or word of this one's."""
-    from conftest import make_renderer
     from digest.shortcodes import REGISTRY, PageContext
 
     usage = _usage(REGISTRY[name])
     shown = {}
-    for code in CONFIG.codes:
-        renderer = make_renderer(fixture_inputs, code)
+    for code in LANGS:
+        renderer = make_renderer(inputs, code)
         html = renderer.to_html(usage, PageContext(code, "topics/sleep.md", f"content/{code}/topics/sleep.md"))
         assert html.strip() and "[[" not in html, (code, html)
         shown[code] = html

@@ -5,7 +5,8 @@ from arbitrary structures in ``stats/statistics.yaml``: a dataset or problems, n
 an exception; every problem names a file and prints as ``file:line: severity: message``.
 (b) ``lint_prose`` and ``check_references`` on arbitrary text: a list of problems, never an
 exception; and whatever the lint passes renders to HTML with every shortcode expanded
-(if ``validate`` passes an input, the build must succeed on it).
+(if ``validate`` passes an input, the build must succeed on it). Shortcodes name the
+fixture digest's figures and topics, read from its dataset.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, make_renderer, write_minimal_stats
+from conftest import DIGEST, LANGS, make_renderer, write_minimal_stats
+from digest.config import load_config
 from digest.load import check_dataset, load_dataset
 from digest.model import RECORD_TYPES
 from digest.lint import check_references, lint_prose
@@ -30,6 +32,8 @@ from digest.shortcodes import REGISTRY, PageContext
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Structures dumped to YAML and loaded back cost ~50 ms an example: fewer, smaller ones.
 STRUCTURE_SETTINGS = settings(SETTINGS, max_examples=100)
+DATASET = load_dataset(DIGEST / "stats", load_config(DIGEST).quotes.required)
+PAGE = f"content/{LANGS[0]}/x.md"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,7 @@ def stats_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def dataset():
-    return load_dataset(ROOT / "stats")
+    return DATASET
 
 
 def assert_answers(stats: Path) -> None:
@@ -154,8 +158,8 @@ def test_check_dataset_on_known_crashers(stats_dir: Path, text: str) -> None:
 # --- (b) prose ------------------------------------------------------------------------------
 
 names = st.sampled_from(sorted(REGISTRY) + ["foo", "Stat", "stats", ""])
-ids = st.sampled_from(["", "small-business", "headline", "figures", "nope", "amex-2011-small-business-better",
-                       "../x", "A", "a b"])
+ids = st.sampled_from(["", next(iter(DATASET.topics)), "headline", "figures", "nope", next(iter(DATASET.statistics)),
+                       next(iter(DATASET.sources)), "../x", "A", "a b"])
 shortcode = st.builds(lambda n, i, a, b: f"[[{a}{n}{(' ' + i) if i else ''}{b}]]", names, ids,
                       st.sampled_from(["", " ", "  "]), st.sampled_from(["", " ", "\t"]))
 prose_piece = st.one_of(
@@ -169,29 +173,30 @@ prose = st.lists(prose_piece, max_size=15).map("".join)
 @SETTINGS
 @given(prose)
 def test_lint_prose_answers_with_problems(text: str) -> None:
-    problems = lint_prose(text, "content/sv/x.md")
+    problems = lint_prose(text, PAGE)
     assert isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)
-    assert all(p.file == "content/sv/x.md" and (p.line is None or p.line >= 1) for p in problems)
+    assert all(p.file == PAGE and (p.line is None or p.line >= 1) for p in problems)
 
 
 @SETTINGS
 @given(prose)
 def test_check_references_answers_with_problems(dataset, text: str) -> None:
-    problems = check_references(text, "content/sv/x.md", dataset)
+    problems = check_references(text, PAGE, dataset)
     assert isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)
-    assert all(p.file == "content/sv/x.md" for p in problems)
+    assert all(p.file == PAGE for p in problems)
 
 
 @pytest.fixture(scope="module")
 def renderer(inputs) -> Renderer:  # noqa: ANN001
-    """The Swedish render stage over the real dataset and catalogs (charts planned, not drawn)."""
+    """The default language's render stage over the fixture's dataset and catalogs (charts planned, not drawn)."""
     return make_renderer(inputs, inputs.config.default.code)
 
 
 @SETTINGS
 @given(prose)
 def test_what_the_lint_passes_renders_with_every_shortcode_expanded(renderer: Renderer, text: str) -> None:
-    page = PageContext(renderer.translator.lang.code, "topics/x.md", "content/sv/topics/x.md")
+    lang = renderer.translator.lang.code
+    page = PageContext(lang, "topics/x.md", f"content/{lang}/topics/x.md")
     if lint_prose(text, page.shown) + check_references(text, page.shown, renderer.dataset):
         return  # the build refuses it before rendering
     html = renderer.to_html(text, page)

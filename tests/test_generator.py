@@ -6,30 +6,28 @@ English source) and read its languages from its config, never this digest's.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import DIGEST, LANGS, SHIPPED_LANGS, copy_project
 from digest.config import DigestConfig, load_config
 from digest.load import check_dataset, load_dataset
 from digest.problems import InputError
 from digest.quotes import check_quotes
 
-FIXTURE = Path(__file__).parent / "fixtures" / "digest"
-
-
 @pytest.fixture
 def fixture_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "digest"))
+    return copy_project(tmp_path / "digest")
 
 
 # --- the declaration ---------------------------------------------------------------------
 
 def test_fixture_declares_languages_that_are_not_the_shipped_ones():
-    config = load_config(FIXTURE)
-    assert config.codes == ["fi", "en"] and config.default.code == "fi"
+    config = load_config(DIGEST)
+    assert config.codes == ["fi", "en"] == list(LANGS) and config.default.code == "fi"
+    assert not set(LANGS) & set(SHIPPED_LANGS)
     assert config.source_language == "en"
     assert [lang.speaks("en") for lang in config.languages] == [False, True]
 
@@ -80,7 +78,7 @@ def test_every_option_is_shown_in_the_scaffold_declaration():
 # --- units are data ------------------------------------------------------------------------
 
 def test_the_fixtures_own_unit_is_formatted_and_charted():
-    dataset = load_dataset(FIXTURE / "stats")
+    dataset = load_dataset(DIGEST / "stats")
     assert dataset.units["nights"].charted and dataset.units["nights"].forms == ("{n} night", "{n} nights")
 
 
@@ -90,7 +88,7 @@ def test_time_units_are_written_by_babel_in_each_locale():
     from digest.translate import Translator  # noqa: F401 - exists after the refactor
     import gettext
 
-    dataset = load_dataset(FIXTURE / "stats")
+    dataset = load_dataset(DIGEST / "stats")
     stat = dataset.statistics["minutes-to-fall-asleep"]
     shown = {}
     for code, locale in (("fi", "fi_FI"), ("en", "en_GB"), ("ko", "ko_KR"), ("sv", "sv_SE")):
@@ -102,9 +100,9 @@ def test_time_units_are_written_by_babel_in_each_locale():
 # --- quotes policy ---------------------------------------------------------------------------
 
 def test_quotes_are_checked_where_a_text_exists_and_counted_where_not():
-    config = load_config(FIXTURE)
-    dataset = load_dataset(FIXTURE / "stats", config.quotes.required)
-    problems, report = check_quotes(FIXTURE, config, dataset)
+    config = load_config(DIGEST)
+    dataset = load_dataset(DIGEST / "stats", config.quotes.required)
+    problems, report = check_quotes(DIGEST, config, dataset)
     assert problems == []
     assert sorted(report.checked) == ["minutes-to-fall-asleep", "nights-at-home", "sleep-well-2019",
                                       "sleep-well-2023", "wake-at-night"]
@@ -194,7 +192,7 @@ def test_new_never_writes_into_a_folder_with_files(tmp_path: Path):
 def test_fixture_schemas_are_current():
     from digest.schema import write_schemas
 
-    assert write_schemas(FIXTURE / "stats" / "schema", check=True) == []
+    assert write_schemas(DIGEST / "stats" / "schema", check=True) == []
 
 
 def test_a_chart_font_this_machine_lacks_is_an_error_at_validate(fixture_copy: Path):

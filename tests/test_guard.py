@@ -1,5 +1,6 @@
 """The inputs guard: links, special files, file types and config that runs code are refused
-by `validate` and by the build before MkDocs reads anything (in process: no MkDocs runs here).
+by `validate` and by the build before MkDocs reads anything (in process: no MkDocs runs here),
+on scratch copies of the fixture digest.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import DIGEST, LANGS, copy_project
 from digest import cli
-from digest.bench import copy_inputs
 from digest.guard import MAX_DEPTH, check_inputs, yaml_problems
 from digest.problems import InputError
 from digest.site import build as site_build
 from digest.site.build import build_site
 
 SECRET = "TOKEN=ghp_do-not-publish-me"
+CONTENT = f"content/{LANGS[0]}"  # a language's pages (the default's)
 
 
 def _never_run(*args: object, **kwargs: object) -> None:
@@ -42,8 +43,8 @@ def _refused(root: Path, capsys: pytest.CaptureFixture[str], *expected: str) -> 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A scratch copy of the inputs (without the drawn charts ``copy_project`` adds: nothing is drawn here)."""
-    return copy_inputs(ROOT, tmp_path / "project")
+    """A scratch copy of the fixture digest's inputs."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture
@@ -54,12 +55,12 @@ def secret(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_shipped_inputs_pass_and_use_no_python_tag() -> None:
-    assert check_inputs(ROOT) == []
-    assert "!!python" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+def test_a_good_digest_passes_and_uses_no_python_tag() -> None:
+    assert check_inputs(DIGEST) == []
+    assert "!!python" not in (DIGEST / "mkdocs.yml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("rel", ["content/sv/x.txt", "content/sv/notes.md", "content/sv/LC_MESSAGES/digest.po",
+@pytest.mark.parametrize("rel", [f"{CONTENT}/x.txt", f"{CONTENT}/notes.md", f"{CONTENT}/LC_MESSAGES/digest.po",
                                  "stats/statistics.yaml", "site_config/digest.yaml", "mkdocs.yml"])
 def test_a_symlink_anywhere_in_the_inputs_is_refused_without_quoting_its_target(
         project: Path, secret: Path, rel: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,33 +73,33 @@ def test_a_symlink_anywhere_in_the_inputs_is_refused_without_quoting_its_target(
 
 
 def test_proc_environ_link_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "content" / "sv" / "env.md").symlink_to("/proc/self/environ")
-    out = _refused(project, capsys, "content/sv/env.md", "symbolic link")
-    assert "environ" not in out.replace("content/sv/env.md", "")
+    (project / CONTENT / "env.md").symlink_to("/proc/self/environ")
+    out = _refused(project, capsys, f"{CONTENT}/env.md", "symbolic link")
+    assert "environ" not in out.replace(f"{CONTENT}/env.md", "")
 
 
 def test_a_symlinked_folder_is_refused_and_not_entered(project: Path, secret: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "content" / "sv" / "extra").symlink_to(secret.parent, target_is_directory=True)
-    out = _refused(project, capsys, "content/sv/extra", "symbolic link")
+    (project / CONTENT / "extra").symlink_to(secret.parent, target_is_directory=True)
+    out = _refused(project, capsys, f"{CONTENT}/extra", "symbolic link")
     assert "extra/config" not in out
 
 
 def test_a_fifo_is_refused_without_being_opened(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    os.mkfifo(project / "content" / "sv" / "pipe.md")  # reading it would hang the build
-    _refused(project, capsys, "content/sv/pipe.md", "not a regular file")
+    os.mkfifo(project / CONTENT / "pipe.md")  # reading it would hang the build
+    _refused(project, capsys, f"{CONTENT}/pipe.md", "not a regular file")
 
 
 @pytest.mark.parametrize("rel, data, message", [
-    ("content/sv/x.html", b"<script>alert(1)</script>", "file type '.html' is not allowed"),
-    ("content/sv/logo.svg", b"<svg onload=alert(1)><script>alert(1)</script></svg>", "'.svg' is not allowed"),
-    ("content/sv/LOGO.SVG", b"<svg/>", "'.svg' is not allowed"),
-    ("content/sv/assets/app.js", b"alert(1)", "'.js' is not allowed"),
-    ("content/sv/README", b"x", "'(none)' is not allowed"),
-    ("content/sv/photo.png", b"<html><script>alert(1)</script>", "not a png image"),
-    ("content/sv/photo.webp", b"RIFF\0\0\0\0WAVEfmt ", "not a webp image"),
-    ("content/sv/extra.po", b'msgid ""\nmsgstr ""\n', "only there"),
-    ("content/sv/LC_MESSAGES/page.md", b"# x\n", "only there"),
+    (f"{CONTENT}/x.html", b"<script>alert(1)</script>", "file type '.html' is not allowed"),
+    (f"{CONTENT}/logo.svg", b"<svg onload=alert(1)><script>alert(1)</script></svg>", "'.svg' is not allowed"),
+    (f"{CONTENT}/LOGO.SVG", b"<svg/>", "'.svg' is not allowed"),
+    (f"{CONTENT}/assets/app.js", b"alert(1)", "'.js' is not allowed"),
+    (f"{CONTENT}/README", b"x", "'(none)' is not allowed"),
+    (f"{CONTENT}/photo.png", b"<html><script>alert(1)</script>", "not a png image"),
+    (f"{CONTENT}/photo.webp", b"RIFF\0\0\0\0WAVEfmt ", "not a webp image"),
+    (f"{CONTENT}/extra.po", b'msgid ""\nmsgstr ""\n', "only there"),
+    (f"{CONTENT}/LC_MESSAGES/page.md", b"# x\n", "only there"),
     ("site_config/overrides/evil.js", b"alert(1)", "'.js' is not allowed under site_config/"),
     ("stats/notes.txt", b"x", "'.txt' is not allowed under stats/"),
 ])
@@ -110,9 +111,9 @@ def test_only_allowed_file_types(project: Path, rel: str, data: bytes, message: 
 
 
 def test_real_images_are_allowed(project: Path) -> None:
-    (project / "content" / "sv" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
-    (project / "content" / "sv" / "b.JPG").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 20)
-    (project / "content" / "sv" / "c.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8 " + b"\0" * 20)
+    (project / CONTENT / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    (project / CONTENT / "b.JPG").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 20)
+    (project / CONTENT / "c.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8 " + b"\0" * 20)
     assert check_inputs(project) == []
 
 
@@ -170,7 +171,7 @@ def test_alias_bomb_and_deep_nesting_are_refused_quickly() -> None:
 def test_catalog_commands_refuse_a_linked_catalog(project: Path, secret: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """`digest i18n update` rewrites catalogs: through a link it would write outside the repository."""
-    catalog = project / "content" / "da" / "LC_MESSAGES" / "digest.po"
+    catalog = next(path for code in LANGS if (path := project / "content" / code / "LC_MESSAGES" / "digest.po").is_file())
     secret.write_bytes(catalog.read_bytes())
     before = secret.read_bytes()
     catalog.unlink()

@@ -21,9 +21,9 @@ import html5lib
 import pytest
 import yaml
 
-from conftest import ROOT, build_in_process, cli_in_process, copy_project, make_valid, snapshot, topic_ids
-from digest.bench import copy_inputs
-from digest.load import check_dataset
+from conftest import DIGEST, LANGS, build_in_process, cli_in_process, copy_project, make_valid, snapshot, topic_ids
+from digest.config import load_config
+from digest.load import check_dataset, load_dataset
 
 SCRIPT = "<script>alert(document.domain)</script>"
 IMG = "<img src=x onerror=alert(document.domain)>"
@@ -36,6 +36,17 @@ PAYLOADS = (SCRIPT, IMG, BOLD, LINK, JINJA, JINJA_BLOCK)
 ACTIVE = "alert(document.domain)"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
+# Read from the fixture digest, never typed: a measure in percent (the hostile figure's), and a
+# language whose catalog translates the dataset (the hostile translations go there).
+_CONFIG = load_config(DIGEST)
+PERCENT_MEASURE = next(m.id for m in load_dataset(DIGEST / "stats").measures.values() if m.unit == "percent")
+TRANSLATED = next(code for code in LANGS if code != _CONFIG.source_language
+                  and (DIGEST / "content" / code / "LC_MESSAGES" / "digest.po").is_file())
+
+
+def site_prefix(lang: str) -> str:
+    """Where a language's pages are in the built site: the default language's at the root."""
+    return "" if lang == LANGS[0] else f"{lang}/"
 
 
 def q(text: str) -> str:
@@ -46,7 +57,7 @@ def q(text: str) -> str:
 def add_injected_records(root: Path, topic: str) -> None:
     """An article, a source and a statistic whose every free-text field is hostile."""
     with (root / "stats" / "articles.yaml").open("a", encoding="utf-8") as f:
-        f.write(f"\n- id: zz-inject-article\n  title: {q(SCRIPT + ' ' + BOLD + ' ' + LINK)}\n  language: sv\n"
+        f.write(f"\n- id: zz-inject-article\n  title: {q(SCRIPT + ' ' + BOLD + ' ' + LINK)}\n  language: {LANGS[0]}\n"
                 f"  publisher: {q(IMG + ' ' + JINJA)}\n  url: https://example.org/a\n"
                 f"  note: {q(JINJA_BLOCK + ' _zzem_ ' + SCRIPT)}\n")
     with (root / "stats" / "sources.yaml").open("a", encoding="utf-8") as f:
@@ -59,15 +70,13 @@ def add_injected_records(root: Path, topic: str) -> None:
     with (root / "stats" / "statistics.yaml").open("a", encoding="utf-8") as f:
         f.write(f"\n- id: zz-inject\n  source: zz-inject-source\n  topic: {topic}\n  year: 2014\n  value: 50\n"
                 f"  unit: percent\n  population: {q(SCRIPT)}\n  sentence: {q(sentence)}\n"
-                f"  label: {q(IMG + ' ' + BOLD)}\n  quote: x\n  measure: share-of-respondents\n  question: zz-inject\n"
+                f"  label: {q(IMG + ' ' + BOLD)}\n  quote: x\n  measure: {PERCENT_MEASURE}\n  question: zz-inject\n"
                 f"  caveat: {q(SCRIPT + ' ' + JINJA + ' ' + JINJA_BLOCK + ' ' + LINK)}\n  headline: true\n")
 
 
 def add_injected_translations(root: Path) -> None:
-    """Danish translations of the hostile strings that are themselves hostile."""
-    path = root / "content" / "da" / "LC_MESSAGES" / "digest.po"
-    if not path.exists():
-        pytest.skip("no Danish catalog")
+    """Translations (in ``TRANSLATED``'s catalog) of the hostile strings that are themselves hostile."""
+    path = root / "content" / TRANSLATED / "LC_MESSAGES" / "digest.po"
     text = path.read_text(encoding="utf-8")
     add = {
         # msgid (the English of the statistic above) -> hostile msgstr with the same placeholders
@@ -81,6 +90,7 @@ def add_injected_translations(root: Path) -> None:
 def hostile_pages(root: Path, topic: str) -> None:
     """Pages that show every hostile field: the topic page and the sources page, in every language."""
     for lang_dir in sorted(p for p in (root / "content").iterdir() if p.is_dir()):
+        (lang_dir / "topics").mkdir(exist_ok=True)  # a language whose topic pages are all generated has none
         (lang_dir / "topics" / f"{topic}.md").write_text(
             f"# Title\n\nInline: [[stat zz-inject]] and [[sentence zz-inject]] by [[source zz-inject-source]].\n\n"
             f"[[figures {topic}]]\n\n[[chart {topic}]]\n\n[[caveats]]\n\n[[downloads]]\n\n[[headlines]]\n",
@@ -102,7 +112,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, drawing_ready: None) -> di
     assert cli_in_process(root, "i18n", "update").returncode == 0  # the dataset's name is a catalog string
     add_injected_records(root, topic)  # after the update: their translations are added below, by hand
     hostile_pages(root, topic)
-    make_valid(root)
+    assert make_valid(root) == []  # valid as written: no hostile page replaced
     add_injected_translations(root)
     prose_slots = add_accepted_prose(root)
     check = cli_in_process(root, "validate")
@@ -173,22 +183,23 @@ def test_hostile_data_is_inert_on_every_page(hostile: dict) -> None:
     assert not bad, f"hostile text became markup: {json.dumps(bad, indent=1)[:3000]}"
 
 
-@pytest.mark.parametrize("lang_prefix", ["", "da/", "no/", "ko/"], ids=["sv", "da", "no", "ko"])
-def test_hostile_data_reads_as_text(hostile: dict, lang_prefix: str) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_hostile_data_reads_as_text(hostile: dict, lang: str) -> None:
     """The hostile strings are shown, character for character, as text: escaped, not dropped or evaluated."""
+    lang_prefix = site_prefix(lang)
     topic_page = parse(hostile["site"] / lang_prefix / "topics" / hostile["topic"] / "index.html")
     sources_page = parse(hostile["site"] / lang_prefix / "sources" / "index.html")
     shown = text_of(topic_page) + text_of(sources_page)
     for payload in (SCRIPT, BOLD, JINJA, JINJA_BLOCK, LINK, "{{ config.site_name }}"):
-        assert payload in shown, f"{payload!r} is not shown as text on {lang_prefix or 'sv/'} pages"
+        assert payload in shown, f"{payload!r} is not shown as text on {lang} pages"
     assert "&lt;" not in shown and "&#" not in shown, "text is escaped twice: the reader sees entities"
 
 
 def test_hostile_translations_are_inert_and_shown(hostile: dict) -> None:
-    page = parse(hostile["site"] / "da" / "topics" / hostile["topic"] / "index.html")
+    page = parse(hostile["site"] / site_prefix(TRANSLATED) / "topics" / hostile["topic"] / "index.html")
     assert not active_markup(page)
     shown = text_of(page)
-    assert f"{IMG} {JINJA} {JINJA_BLOCK}" in shown, "the Danish caveat is not shown as text"
+    assert f"{IMG} {JINJA} {JINJA_BLOCK}" in shown, f"the {TRANSLATED} caveat is not shown as text"
 
 
 def test_hostile_text_in_alt_and_title_attributes_stays_text(hostile: dict) -> None:
@@ -201,15 +212,16 @@ def test_hostile_text_in_alt_and_title_attributes_stays_text(hostile: dict) -> N
 
 def test_json_ld_cannot_end_its_script_element(hostile: dict) -> None:
     """The dataset's name (from the config) is in the JSON-LD; "</script>" in it must not close the element."""
-    seen = 0
+    seen: set[Path] = set()
     for path in html_files(hostile["site"]):
         doc = parse(path)
         for el in doc.iter(f"{XHTML}script"):
             if el.attrib.get("type") == "application/ld+json":
                 data = json.loads(el.text or "")
-                seen += 1
+                seen.add(path)
                 assert data["name"] == "</script>" + SCRIPT + " " + JINJA  # untranslated: shown as written
-    assert seen >= 4, "no JSON-LD found: is [[downloads]] on the hostile topic page?"
+    topic_pages = {hostile["site"] / site_prefix(lang) / "topics" / hostile["topic"] / "index.html" for lang in LANGS}
+    assert topic_pages <= seen, "no JSON-LD found: is [[downloads]] on the hostile topic page?"
 
 
 def test_charts_carry_no_script(hostile: dict) -> None:
@@ -228,7 +240,7 @@ def test_charts_carry_no_script(hostile: dict) -> None:
 
 def test_downloads_keep_hostile_text_as_data(hostile: dict) -> None:
     """CSV and JSON carry the text as it is (they are data, not HTML), intact and parseable."""
-    data = json.loads((hostile["site"] / "data" / "digest-sv.json").read_text(encoding="utf-8"))
+    data = json.loads((hostile["site"] / "data" / f"digest-{LANGS[0]}.json").read_text(encoding="utf-8"))
     row = next(r for r in data if r["id"] == "zz-inject")
     assert row["producer"] == SCRIPT + " " + JINJA
     assert row["label"] == IMG + " " + BOLD
@@ -256,8 +268,8 @@ def test_every_generated_file_lands_under_the_output_folder(hostile: dict) -> No
 
 @pytest.fixture
 def dataset_copy(tmp_path: Path) -> Path:
-    """A project folder holding only a copy of stats/: the tests below check the dataset alone."""
-    shutil.copytree(ROOT / "stats", tmp_path / "project" / "stats")
+    """A project folder holding only a copy of the fixture's stats/: the tests below check the dataset alone."""
+    shutil.copytree(DIGEST / "stats", tmp_path / "project" / "stats")
     return tmp_path / "project"
 
 
@@ -299,8 +311,10 @@ def test_path_like_ids_are_refused_by_the_model(dataset_copy: Path, where: str, 
     kind = "statistics" if where == "series" else where
     path = project / "stats" / f"{kind}.yaml"
     text = path.read_text(encoding="utf-8")
-    if where == "series":
-        text = re.sub(r"(?m)^(- id: .*)$", lambda m: m.group(1) + f"\n  series: {q(bad_id)}", text, count=1)
+    if where == "series":  # the first record's series, set or replaced
+        first, rest = re.match(r"(?s)(.*?^- id: .*?)(?=^- |\Z)(.*)", text, re.MULTILINE).groups()  # type: ignore[union-attr]
+        first = re.sub(r"(?m)^  series: .*\n", "", first)
+        text = re.sub(r"(?m)^(- id: .*)$", lambda m: m.group(1) + f"\n  series: {q(bad_id)}", first, count=1) + rest
     else:
         text = re.sub(r"(?m)^- id: .*$", lambda m: f"- id: {q(bad_id)}", text, count=1)
     path.write_text(text, encoding="utf-8")
@@ -311,9 +325,9 @@ def test_path_like_ids_are_refused_by_the_model(dataset_copy: Path, where: str, 
 
 @pytest.fixture(scope="module")
 def valid_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project made valid once (its cache holds the compiled catalogs); cases copy it."""
+    """A copy of the fixture digest, validated once (its cache holds the compiled catalogs); cases copy it."""
     root = copy_project(tmp_path_factory.mktemp("valid") / "project")
-    make_valid(root)
+    assert make_valid(root) == []
     return root
 
 
@@ -326,7 +340,9 @@ def test_path_like_ids_stop_the_build_before_any_file_is_written(tmp_path: Path,
     evil = "../../../zz-escaped"
     if where == "config-language":
         path = root / "site_config" / "digest.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace("code: da", f"code: {q(evil)}"), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        assert f"code: {LANGS[1]}\n" in text
+        path.write_text(text.replace(f"code: {LANGS[1]}\n", f"code: {q(evil)}\n", 1), encoding="utf-8")
     else:
         path = root / "stats" / f"{where}.yaml"
         path.write_text(re.sub(r"(?m)^- id: .*$", lambda m: f"- id: {q(evil)}", path.read_text(encoding="utf-8"), count=1),
@@ -356,20 +372,25 @@ PROSE = {
     "autolink-javascript": ("# Om\n\nSe <javascript:alert(document.domain)>.\n", 3),
     "html-entity-script": ("# Om\n\n&lt;script&gt; is text, and so is &lt;b&gt;.\n", None),
 }
-# Pages of the hostile project free for the prose cases the lint accepts (they are built there, once).
-PROSE_SLOTS = [(lang, page) for page in ("about.md", "good-and-bad-service.md") for lang in ("da", "sv", "no", "ko")]
 
 
-def add_accepted_prose(root: Path) -> dict[str, Path]:
-    """Each prose case the lint accepts, on a page of its own: name → the page's path in the built site."""
+def add_accepted_prose(root: Path) -> dict[str, list[Path]]:
+    """Each prose case the lint accepts, on a page of its own in every language, added to the navigation of the
+    hostile project (built there, once): name → the page's paths in the built site."""
     from digest.lint import lint_prose
 
     accepted = [name for name, (page, _) in PROSE.items() if not lint_prose(page, "x.md")]
-    assert len(accepted) <= len(PROSE_SLOTS)
+    assert accepted, "the lint refuses every prose case: the accepted ones are no longer built and checked"
+    config = root / "site_config" / "digest.yaml"
+    pages = "".join(f"  - zz-prose-{i}.md\n" for i in range(len(accepted)))
+    text, found = re.subn(r"(?m)^pages:\n", "pages:\n" + pages, config.read_text(encoding="utf-8"))
+    assert found == 1
+    config.write_text(text, encoding="utf-8")
     slots = {}
-    for name, (lang, page) in zip(accepted, PROSE_SLOTS):
-        (root / "content" / lang / page).write_text(PROSE[name][0], encoding="utf-8")
-        slots[name] = Path("" if lang == "sv" else lang) / page.removesuffix(".md") / "index.html"
+    for i, name in enumerate(accepted):
+        for lang in LANGS:
+            (root / "content" / lang / f"zz-prose-{i}.md").write_text(PROSE[name][0], encoding="utf-8")
+        slots[name] = [Path(site_prefix(lang)) / f"zz-prose-{i}" / "index.html" for lang in LANGS]
     return slots
 
 
@@ -377,16 +398,17 @@ def add_accepted_prose(root: Path) -> dict[str, Path]:
 def test_prose_cannot_smuggle_markup(hostile: dict, valid_project: Path, tmp_path: Path, name: str) -> None:
     """A page either is refused (naming the file and line) or builds with nothing active in it."""
     if name in hostile["prose"]:  # accepted: built with the hostile project
-        page = hostile["site"] / hostile["prose"][name]
-        found = active_markup(parse(page))
-        assert not found, f"{name}: the page was accepted and its markup is live: {found}"
+        for page in hostile["prose"][name]:
+            found = active_markup(parse(hostile["site"] / page))
+            assert not found, f"{name}: the page was accepted and its markup is live: {found}"
         return
-    root = copy_inputs(ROOT, tmp_path / "project")
+    root = copy_project(tmp_path / "project")
     shutil.copytree(valid_project / ".cache" / "i18n", root / ".cache" / "i18n")  # compiled catalogs, keyed by content
-    (root / "content" / "da" / "about.md").write_text(PROSE[name][0], encoding="utf-8")
+    rel = f"content/{LANGS[1]}/about.md"
+    (root / rel).write_text(PROSE[name][0], encoding="utf-8")
     result = cli_in_process(root, "validate")
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
     line = PROSE[name][1]
-    assert f"content/da/about.md:{line}:" in output if line is not None else "content/da/about.md" in output, output
+    assert f"{rel}:{line}:" in output if line is not None else rel in output, output
 

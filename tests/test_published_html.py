@@ -1,5 +1,6 @@
-"""The published-HTML allowlist: the shipped site passes; every way script got in is caught, naming the page.
+"""The published-HTML allowlist: a built site passes; every way script got in is caught, naming the page.
 
+The site built is the fixture digest's (the shipped site's own check is test_content_site.py).
 Payloads are rendered with Python-Markdown and the site's extensions (as MkDocs renders
 a page), or placed where the theme puts them unescaped (a front-matter title in the
 navigation), then checked as the plugin checks each page.
@@ -10,14 +11,16 @@ from __future__ import annotations
 import markdown
 import pytest
 
+from conftest import LANGS
 from digest.allowlist import INLINE_SCRIPTS, check_folder, check_page, check_svg, script_hash
 
 EXTENSIONS = ["toc", "admonition", "tables", "fenced_code"]
+PAGE = f"content/{LANGS[0]}/about.md"
 
 
-def _page(body: str, title: str = "Om") -> str:
+def _page(body: str, title: str = "About") -> str:
     """A page shaped like Material's: head with its scripts, nav with the title, the content."""
-    return (f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>{title}</title>'
+    return (f'<!doctype html><html lang="{LANGS[0]}"><head><meta charset="utf-8"><title>{title}</title>'
             f'<script src="../assets/javascripts/bundle.js"></script></head><body>'
             f'<nav class="md-nav"><a href="../about/" class="md-nav__link"><span class="md-ellipsis">{title}</span></a></nav>'
             f'<article class="md-content__inner md-typeset">{body}</article></body></html>')
@@ -28,16 +31,16 @@ def _rendered(text: str) -> str:
 
 
 def _problems(html: str) -> str:
-    return "\n".join(str(p) for p in check_page(html, "content/sv/about.md"))
+    return "\n".join(str(p) for p in check_page(html, PAGE))
 
 
-def test_the_shipped_site_passes(built_site) -> None:  # noqa: ANN001
+def test_the_built_site_passes(built_site) -> None:  # noqa: ANN001
     assert check_folder(built_site) == []
 
 
 def test_a_clean_page_passes() -> None:
-    text = ("# Om\n\nText med [länk](https://example.org/) och [sida](../index.md#x).\n\n"
-            "> Citat\n\n| a | b |\n|:--|--:|\n| c | d |\n\n!!! note\n    Obs\n\n[mejl](mailto:a@example.org)\n")
+    text = ("# About\n\nText with a [link](https://example.org/) and a [page](../index.md#x).\n\n"
+            "> Quote\n\n| a | b |\n|:--|--:|\n| c | d |\n\n!!! note\n    Note\n\n[mail](mailto:a@example.org)\n")
     assert _problems(_rendered(text)) == ""
 
 
@@ -70,7 +73,7 @@ def test_a_clean_page_passes() -> None:
 def test_script_and_its_relatives_are_caught(text: str, expected: str) -> None:
     problems = _problems(_rendered(text))
     assert expected in problems, problems
-    assert problems.startswith("content/sv/about.md: error: published HTML not allowed")
+    assert problems.startswith(f"{PAGE}: error: published HTML not allowed")
 
 
 def test_front_matter_title_in_the_navigation_is_caught() -> None:
@@ -102,15 +105,15 @@ def test_standalone_svg_files(svg: bytes, expected: str) -> None:
 @pytest.mark.parametrize("text, expected", [
     ("Se ](https://x.example/<img src=x onerror=alert(document.domain)>) her.", "onerror"),
     ("> [evil]: javascript:alert(document.domain)\n>\n> [x][evil]", "javascript: URL"),
-    ("# Om &lt;img src=x onerror=alert(document.domain)&gt;\n", "onerror"),  # the heading becomes the nav title
+    ("# About &lt;img src=x onerror=alert(document.domain)&gt;\n", "onerror"),  # the heading becomes the nav title
     ("[x](java\tscript:alert(document.domain))", "javascript: URL"),
 ])
 def test_validate_sees_what_the_build_would_refuse(text: str, expected: str) -> None:
     """The lint stage renders each page's prose and applies the same allowlist: validate ⇒ build."""
     from digest.allowlist import check_prose
 
-    assert expected in "\n".join(str(p) for p in check_prose(text, "content/sv/about.md"))
-    assert check_prose("# Om\n\nVanlig text med [länk](https://example.org/).\n", "content/sv/about.md") == ()
+    assert expected in "\n".join(str(p) for p in check_prose(text, PAGE))
+    assert check_prose("# About\n\nPlain text with a [link](https://example.org/).\n", PAGE) == ()
 
 
 def test_a_page_passed_once_is_not_parsed_again_and_nothing_else_passes_with_it(tmp_path, monkeypatch):

@@ -1,32 +1,57 @@
 """Render-stage units: every shortcode through Markdown's extension API, links, escaping, overrides.
 
 Each shortcode is converted with ``Renderer.to_html`` (Markdown + the digest
-extension, as MkDocs runs it) over the real dataset and catalogs, with charts
-planned but not drawn: milliseconds per case, no MkDocs, no subprocess.
+extension, as MkDocs runs it) over the fixture digest's dataset and catalogs, with charts
+planned but not drawn: milliseconds per case, no MkDocs, no subprocess. Languages,
+figures, sources and topics are read from the fixture (picked by what a check needs).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date
 
-from conftest import make_renderer
+from conftest import DIGEST, LANGS, make_renderer
+from digest.config import INTERFACE_LANGUAGE, load_config
 from digest.format import number, value_text
+from digest.load import load_dataset
+from digest.model import UNKNOWN
 from digest.render import page_dir
 from digest.shortcodes import REGISTRY, PageContext
 from digest.translate import Text, Translator
 
-TOPIC_PAGE = PageContext("sv", "topics/word-of-mouth.md", "content/sv/topics/word-of-mouth.md")
-HOME = PageContext("sv", "index.md", "content/sv/index.md")
+CONFIG = load_config(DIGEST)
+DATASET = load_dataset(DIGEST / "stats", CONFIG.quotes.required)
+DEFAULT, OTHER = LANGS[0], LANGS[1]  # the language at the site root, and one in a folder
+# A figure with a known year, a known producer and sample size, whose value reads through the
+# interface's words (a range: "{low}–{high}").
+STAT = next(s.id for s in DATASET.statistics.values()
+            if s.is_range and s.year != UNKNOWN
+            and DATASET.sources[s.source].producer != UNKNOWN and DATASET.sources[s.source].sample_size != UNKNOWN)
+SOURCE = DATASET.statistics[STAT].source
+# A charted topic whose figures' sources all have an address (their citations carry it).
+TOPIC = next(t.id for t in DATASET.topics_in_order
+             if any(DATASET.units[s.unit].charted for s in DATASET.statistics_of(t.id))
+             and all(DATASET.sources[s.source].url.startswith("https://") for s in DATASET.statistics_of(t.id)))
+# The topic page the shortcodes stand on: not STAT's, so its figure links to another page.
+PAGE_TOPIC = next(t.id for t in DATASET.topics_in_order if t.id != DATASET.statistics[STAT].topic)
+# A figure whose year is unknown: its attribution shows interface text ("year unknown").
+UNDATED = next(s.id for s in DATASET.statistics.values() if s.year == UNKNOWN)
+
+TOPIC_PAGE = PageContext(DEFAULT, f"topics/{PAGE_TOPIC}.md", f"content/{DEFAULT}/topics/{PAGE_TOPIC}.md")
+HOME = PageContext(DEFAULT, "index.md", f"content/{DEFAULT}/index.md")
 
 
 @pytest.fixture(scope="module")
-def sv(inputs):
-    return make_renderer(inputs, "sv")
+def default(inputs):
+    return make_renderer(inputs, DEFAULT)
 
 
 class Tags(HTMLParser):
@@ -55,7 +80,7 @@ def html_of(renderer, source: str, page: PageContext = TOPIC_PAGE) -> str:  # no
 # --- one test per shortcode -------------------------------------------------------------
 
 def check_stat(r, html):  # noqa: ANN001
-    stat = r.dataset.statistics["amex-2011-small-business-better"]
+    stat = r.dataset.statistics[STAT]
     tags = Tags(html)
     assert tags.all("span", **{"class": "digest-stat"})
     assert value_text(stat, r.translator, r.dataset.units).value in "".join(tags.text)
@@ -65,27 +90,28 @@ def check_stat(r, html):  # noqa: ANN001
 
 
 def check_sentence(r, html):  # noqa: ANN001
-    stat = r.dataset.statistics["amex-2011-small-business-better"]
+    stat = r.dataset.statistics[STAT]
     before = r.translator.text(stat.sentence).value.partition("{value}")[0]
     assert before.strip() in html and value_text(stat, r.translator, r.dataset.units).value in html
 
 
 def check_source(r, html):  # noqa: ANN001
-    assert Tags(html).all("a", href="../../sources/#source-amex-2011-barometer")
-    assert "American Express" in html
+    assert Tags(html).all("a", href=f"../../sources/#source-{SOURCE}")
+    assert r.dataset.sources[SOURCE].producer in html
 
 
 def check_sample(r, html):  # noqa: ANN001
-    size = r.dataset.sources["amex-2011-barometer"].sample_size
-    assert number(size, "sv_SE") in html
+    size = r.dataset.sources[SOURCE].sample_size
+    assert number(size, r.translator.lang.locale) in html
 
 
 def check_count(r, html):  # noqa: ANN001
-    assert f"<p>{number(len(r.dataset.statistics), 'sv_SE')}</p>" == html
+    assert f"<p>{number(len(r.dataset.statistics), r.translator.lang.locale)}</p>" == html
 
 
 def check_updated(r, html):  # noqa: ANN001
-    assert '<time datetime="2026-01-01">1 januari 2026</time>' in html
+    shown = format_date(date(2026, 1, 1), format="long", locale=r.config.language(r.translator.lang.code).locale)
+    assert f'<time datetime="2026-01-01">{shown}</time>' in html
 
 
 def check_licence(r, html):  # noqa: ANN001
@@ -94,7 +120,7 @@ def check_licence(r, html):  # noqa: ANN001
 
 
 def check_title(r, html):  # noqa: ANN001
-    assert html == f"<p>{r.translator.text(r.dataset.topics['word-of-mouth'].title).value}</p>"
+    assert html == f"<p>{r.translator.text(r.dataset.topics[TOPIC].title).value}</p>"
 
 
 def check_headlines(r, html):  # noqa: ANN001
@@ -105,19 +131,20 @@ def check_headlines(r, html):  # noqa: ANN001
 
 def check_topics(r, html):  # noqa: ANN001
     hrefs = [a["href"] for a in Tags(html).all("a")]
-    assert hrefs == ["./" if t.id == "word-of-mouth" else f"../{t.id}/" for t in r.dataset.topics_in_order]
+    assert hrefs == ["./" if t.id == PAGE_TOPIC else f"../{t.id}/" for t in r.dataset.topics_in_order]
 
 
 def check_figures(r, html):  # noqa: ANN001
     tags = Tags(html)
-    assert [li["id"] for li in tags.all("li", **{"class": "digest-figure"})] == [
-        s.id for s in r.dataset.statistics_of("word-of-mouth")]
-    assert len(tags.all("details", **{"class": "digest-cite"})) == len(r.dataset.statistics_of("word-of-mouth"))
-    assert "https://" in "".join(tags.text)  # the citation's permanent link
+    stats = r.dataset.statistics_of(TOPIC)
+    assert [li["id"] for li in tags.all("li", **{"class": "digest-figure"})] == [s.id for s in stats]
+    assert len(tags.all("details", **{"class": "digest-cite"})) == len(stats)
+    text = "".join(tags.text)
+    assert "https://" in text and all(r.dataset.sources[s.source].url in text for s in stats)  # the citations' links
 
 
 def check_chart(r, html):  # noqa: ANN001
-    chart = r.charts["word-of-mouth"]
+    chart = r.charts[TOPIC]
     tags = Tags(html)
     (img,) = tags.all("img")
     assert img["src"] == "../../" + chart.info.path and img["alt"] == chart.info.alt
@@ -132,15 +159,17 @@ def check_sources(r, html):  # noqa: ANN001
 
 def check_caveats(r, html):  # noqa: ANN001
     with_caveat = [s for s in r.dataset.statistics.values() if s.caveat]
-    assert len(Tags(html).all("p", **{"class": "digest-caveat"})) == len(with_caveat)
+    assert with_caveat and len(Tags(html).all("p", **{"class": "digest-caveat"})) == len(with_caveat)
 
 
 def check_downloads(r, html):  # noqa: ANN001
+    code = r.translator.lang.code
     payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(payload)
-    assert data["@type"] == "Dataset" and data["inLanguage"] == "sv-SE"
-    assert [d["contentUrl"].rsplit("/", 1)[1] for d in data["distribution"]] == ["digest-sv.csv", "digest-sv.json"]
-    assert Tags(html).all("a", href="../../data/digest-sv.csv")
+    assert data["@type"] == "Dataset" and data["inLanguage"] == r.config.language(code).locale.replace("_", "-")
+    assert [d["contentUrl"].rsplit("/", 1)[1] for d in data["distribution"]] == [f"digest-{code}.csv",
+                                                                                  f"digest-{code}.json"]
+    assert Tags(html).all("a", href=f"../../data/digest-{code}.csv")
 
 
 def check_status(r, html):  # noqa: ANN001
@@ -150,18 +179,18 @@ def check_status(r, html):  # noqa: ANN001
 
 
 EXAMPLES = {
-    "stat": ("[[stat amex-2011-small-business-better]]", check_stat),
-    "sentence": ("[[sentence amex-2011-small-business-better]]", check_sentence),
-    "source": ("[[source amex-2011-barometer]]", check_source),
-    "sample": ("[[sample amex-2011-barometer]]", check_sample),
+    "stat": (f"[[stat {STAT}]]", check_stat),
+    "sentence": (f"[[sentence {STAT}]]", check_sentence),
+    "source": (f"[[source {SOURCE}]]", check_source),
+    "sample": (f"[[sample {SOURCE}]]", check_sample),
     "count": ("[[count figures]]", check_count),
     "updated": ("[[updated]]", check_updated),
     "licence": ("[[licence]]", check_licence),
-    "title": ("[[title word-of-mouth]]", check_title),
+    "title": (f"[[title {TOPIC}]]", check_title),
     "headlines": ("[[headlines]]", check_headlines),
     "topics": ("[[topics]]", check_topics),
-    "figures": ("[[figures word-of-mouth]]", check_figures),
-    "chart": ("[[chart word-of-mouth]]", check_chart),
+    "figures": (f"[[figures {TOPIC}]]", check_figures),
+    "chart": (f"[[chart {TOPIC}]]", check_chart),
     "sources": ("[[sources]]", check_sources),
     "caveats": ("[[caveats]]", check_caveats),
     "downloads": ("[[downloads]]", check_downloads),
@@ -174,46 +203,45 @@ def test_every_shortcode_has_a_unit_test():
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
-def test_shortcode(sv, name: str):
+def test_shortcode(default, name: str):
     source, check = EXAMPLES[name]
-    html = html_of(sv, source)
+    html = html_of(default, source)
     assert "[[" not in html and "\x02" not in html
     if REGISTRY[name].block:
         assert not html.startswith("<p>"), "a block shortcode is not wrapped in a paragraph"
-    check(sv, html)
+    check(default, html)
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_shortcode_in_every_language(inputs, name: str):
-    """Every language renders every shortcode; Korean numbers and words differ from Swedish ones."""
+    """Every language renders every shortcode; one language's numbers and words differ from the other's."""
     source, _ = EXAMPLES[name]
     outputs = {lang: html_of(make_renderer(inputs, lang), source, PageContext(lang, TOPIC_PAGE.path, "x"))
-               for lang in inputs.config.codes}
+               for lang in LANGS}
     assert all(out and "[[" not in out for out in outputs.values())
     if name not in ("licence", "count", "source"):  # names and counts read the same everywhere
-        assert outputs["sv"] != outputs["ko"]
+        assert outputs[DEFAULT] != outputs[OTHER]
 
 
 # --- the extension: stash, not re-parse ------------------------------------------------
 
-def test_inline_shortcode_sits_in_its_paragraph(sv):
-    html = html_of(sv, "Se [[stat amex-2011-small-business-better]] här.")
-    assert html.startswith("<p>Se <span class=\"digest-stat\">") and html.endswith("</span> här.</p>")
+def test_inline_shortcode_sits_in_its_paragraph(default):
+    html = html_of(default, f"See [[stat {STAT}]] here.")
+    assert html.startswith("<p>See <span class=\"digest-stat\">") and html.endswith("</span> here.</p>")
 
 
-def test_shortcode_in_a_code_span_stays_literal(sv):
-    assert html_of(sv, "Skriv `[[stat amex-2011-small-business-better]]`.") == \
-        "<p>Skriv <code>[[stat amex-2011-small-business-better]]</code>.</p>"
+def test_shortcode_in_a_code_span_stays_literal(default):
+    assert html_of(default, f"Write `[[stat {STAT}]]`.") == f"<p>Write <code>[[stat {STAT}]]</code>.</p>"
 
 
-def test_block_shortcode_between_paragraphs(sv):
-    html = html_of(sv, "Före.\n[[topics]]\nEfter.")
-    assert html.startswith("<p>Före.</p>\n<ul class=\"digest-topics\">") and html.endswith("</ul>\n\n<p>Efter.</p>")
+def test_block_shortcode_between_paragraphs(default):
+    html = html_of(default, "Before.\n[[topics]]\nAfter.")
+    assert html.startswith("<p>Before.</p>\n<ul class=\"digest-topics\">") and html.endswith("</ul>\n\n<p>After.</p>")
 
 
-def test_what_is_not_a_registered_shortcode_stays_text(sv):
+def test_what_is_not_a_registered_shortcode_stays_text(default):
     """Render trusts validate, but never turns an unknown name, or a block inside a sentence, into markup."""
-    assert html_of(sv, "Se [[foo bar]] och [[topics]] här.") == "<p>Se [[foo bar]] och [[topics]] här.</p>"
+    assert html_of(default, "See [[foo bar]] and [[topics]] here.") == "<p>See [[foo bar]] and [[topics]] here.</p>"
 
 
 class Hostile(Translator):
@@ -231,7 +259,7 @@ class Hostile(Translator):
 def test_translated_text_never_becomes_markup(inputs, name: str):
     import gettext
 
-    renderer = make_renderer(inputs, "da")
+    renderer = make_renderer(inputs, OTHER)
     renderer.translator = Hostile(renderer.translator.lang, gettext.NullTranslations())
     tags = Tags(html_of(renderer, EXAMPLES[name][0]))
     assert all(a.get("type") == "application/ld+json" for a in tags.all("script"))
@@ -244,34 +272,39 @@ def test_translated_text_never_becomes_markup(inputs, name: str):
         assert "**b** [x](javascript:alert(1))" in text  # Markdown left as typed, not bold, not a link
 
 
-@pytest.mark.parametrize("source, named", [("en", "engelsk"), ("fi", "finsk")])
-def test_a_fallback_is_marked_in_the_language_it_is_written_in(inputs, source: str, named: str):
+@pytest.mark.parametrize("source", LANGS)
+def test_a_fallback_is_marked_in_the_language_it_is_written_in(inputs, source: str):
     """Untranslated dataset text carries the source language's ``lang``, interface text English's,
-    each with a note naming that language in the reader's language."""
+    each with a note naming that language in the reader's language (here the other declared one's)."""
     import gettext
 
     from digest.catalogs import build_template
 
-    renderer = make_renderer(inputs, "da")
+    reader = next(lang for lang in LANGS if lang != source)
+    renderer = make_renderer(inputs, reader)
+    locale = renderer.translator.lang.locale
     renderer.config = inputs.config.model_copy(update={"source_language": source})
     written_in = build_template(inputs.dataset, renderer.config).written_in(source)
     renderer.translator = Translator(renderer.translator.lang, gettext.NullTranslations(), written_in=written_in)
-    html = html_of(renderer, "[[sentence amex-2011-small-business-better]] [[title small-business]]")
+    # Dataset text (a figure's sentence, a topic's title) and interface text (a figure's "year unknown").
+    html = html_of(renderer, f"[[sentence {STAT}]] [[title {TOPIC}]] [[sentence {UNDATED}]]")
     marked = Tags(html).all("span", **{"class": "digest-untranslated"})
-    title = inputs.dataset.topics["small-business"].title
+    title = inputs.dataset.topics[TOPIC].title
     assert 'class="digest-untranslated" lang="%s">%s</span>' % (source, title) in html.replace(f' title="{renderer.fallback(source).title}"', "")
+    named = Locale.parse(source).get_display_name(locale)  # the source language, named in the reader's
     assert renderer.fallback(source).title.endswith(f"{named}.")  # the note itself untranslated here: English
-    assert {span.get("lang") for span in marked} == {source, "en"}  # the dataset's language, the interface's
-    interface = [span for span in marked if span.get("lang") == "en"]
-    assert interface and all(span.get("title", "").endswith("engelsk.") for span in interface if span.get("title"))
+    assert {span.get("lang") for span in marked} == {source, INTERFACE_LANGUAGE}  # the dataset's, the interface's
+    interface = [span for span in marked if span.get("lang") == INTERFACE_LANGUAGE]
+    english = Locale.parse(INTERFACE_LANGUAGE).get_display_name(locale)
+    assert interface and all(span.get("title", "").endswith(f"{english}.") for span in interface if span.get("title"))
 
 
 def test_a_project_overrides_a_template(inputs, tmp_path: Path):
     folder = tmp_path / "site_config" / "overrides" / "digest"
     folder.mkdir(parents=True)
     (folder / "source.html").write_text('<b class="mine">{{ show(producer) }}</b>\n', encoding="utf-8")
-    html = html_of(make_renderer(inputs, "sv", root=tmp_path), "[[source amex-2011-barometer]]")
-    assert html == '<p><b class="mine">American Express</b></p>'
+    html = html_of(make_renderer(inputs, DEFAULT, root=tmp_path), f"[[source {SOURCE}]]")
+    assert html == f'<p><b class="mine">{inputs.dataset.sources[SOURCE].producer}</b></p>'
 
 
 def test_override_templates_are_sandboxed(inputs, tmp_path: Path):
@@ -283,28 +316,28 @@ def test_override_templates_are_sandboxed(inputs, tmp_path: Path):
     (folder / "source.html").write_text("{{ show.__globals__ }}{{ ''.__class__.__mro__[1].__subclasses__() }}\n",
                                         encoding="utf-8")
     with pytest.raises(SecurityError):
-        html_of(make_renderer(inputs, "sv", root=tmp_path), "[[source amex-2011-barometer]]")
+        html_of(make_renderer(inputs, DEFAULT, root=tmp_path), f"[[source {SOURCE}]]")
 
 
 # --- links ---------------------------------------------------------------------------
 
 def test_page_directories_follow_directory_urls():
     assert page_dir("index.md") == ""
-    assert page_dir("topics/word-of-mouth.md") == "topics/word-of-mouth"
+    assert page_dir(f"topics/{TOPIC}.md") == f"topics/{TOPIC}"
     assert page_dir("about.md") == "about"
 
 
-def test_links_are_relative_and_citations_absolute_only_with_a_known_address(sv):
+def test_links_are_relative_and_citations_absolute_only_with_a_known_address(default):
     from dataclasses import replace
 
-    assert sv.link(TOPIC_PAGE, "sources.md", "source-x") == "../../sources/#source-x"
-    assert sv.link(HOME, "topics/word-of-mouth.md") == "topics/word-of-mouth/"
-    assert sv.link(TOPIC_PAGE, "topics/word-of-mouth.md", "a") == "./#a"
-    assert sv.config.site_url is None  # shipped: the address comes at publish time
-    assert sv.absolute(TOPIC_PAGE, "topics/x.md", "a") == "../x/#a"
-    published = replace(sv, config=sv.config.model_copy(update={"site_url": "https://owner.github.io/digest/"}))
+    assert default.link(TOPIC_PAGE, "sources.md", "source-x") == "../../sources/#source-x"
+    assert default.link(HOME, f"topics/{PAGE_TOPIC}.md") == f"topics/{PAGE_TOPIC}/"
+    assert default.link(TOPIC_PAGE, f"topics/{PAGE_TOPIC}.md", "a") == "./#a"
+    assert default.config.site_url is None  # as declared: the address comes at publish time
+    assert default.absolute(TOPIC_PAGE, "topics/x.md", "a") == "../x/#a"
+    published = replace(default, config=default.config.model_copy(update={"site_url": "https://owner.github.io/digest/"}))
     assert published.absolute(TOPIC_PAGE, "topics/x.md", "a") == "https://owner.github.io/digest/topics/x/#a"
-    assert make_renderer_for(published, "da").absolute(HOME, "index.md") == "https://owner.github.io/digest/da/"
+    assert make_renderer_for(published, OTHER).absolute(HOME, "index.md") == f"https://owner.github.io/digest/{OTHER}/"
 
 
 def make_renderer_for(renderer, lang: str):  # noqa: ANN001, ANN201

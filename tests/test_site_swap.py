@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_warm
+from conftest import LANGS, ROOT, copy_warm
 from digest.problems import InputError, OutputError
 from digest.site import build as site_build
 from digest.site.build import COMPLETE, build_site, publish, remove_leftovers
@@ -27,7 +27,7 @@ from digest.site.build import COMPLETE, build_site, publish, remove_leftovers
 def _fake_builder(version: str):
     """A stand-in for MkDocs: a few files and folders that all say which build wrote them."""
     def builder(root: Path, output: Path, strict: bool) -> str:
-        for rel in ("index.html", "sv/index.html", "assets/app.js", "data/digest.csv"):
+        for rel in ("index.html", f"{LANGS[1]}/index.html", "assets/app.js", "data/digest.csv"):
             (output / rel).parent.mkdir(parents=True, exist_ok=True)
             (output / rel).write_text(version, encoding="utf-8")
         return ""
@@ -144,7 +144,7 @@ def test_site_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
     finally:
         os.umask(previous)
     assert site.stat().st_mode & 0o777 == mode
-    assert (site / "sv").stat().st_mode & 0o777 == mode
+    assert (site / LANGS[1]).stat().st_mode & 0o777 == mode
     assert (site / "index.html").stat().st_mode & 0o777 == mode & 0o666
 
 

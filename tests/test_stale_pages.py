@@ -1,4 +1,8 @@
-"""A committed change to a source-language page makes its translations stale: status names them, the site says so."""
+"""A committed change to a source-language page makes its translations stale: status names them, the site says so.
+
+On the fixture digest: its first language writes the pages, the second translates them (here made a
+complete, reviewed translation first, so that a stale page is the only thing it lacks).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,17 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from markupsafe import escape
 
-from conftest import LANGS, build_in_process, cli_in_process, copy_warm
+from conftest import DIGEST, LANGS, build_in_process, cli_in_process, copy_warm
+from digest.config import load_config
+from digest.messages import STALE_NOTICE
 
-PAGE = "topics/paying-more.md"
-NEW_PARAGRAPH = "\nEn ny slutsats som översättningarna ännu inte har.\n"
-NOTICE = {"da": "Den oprindelige side (Svenska) er ændret", "no": "Originalen til denne siden (Svenska) er endret",
-          "ko": "이 페이지의 원문(Svenska)이"}
+CONFIG = load_config(DIGEST)
+SOURCE, TRANSLATION = LANGS[0], LANGS[1]
+# Two hand-written pages besides the home page: both go stale; one is reviewed, the other stays outdated.
+PAGE, OTHER = [page for page in CONFIG.hand_written_pages() if page != "index.md"][:2]
+NEW_PARAGRAPH = "\nA new conclusion that the translations do not have yet.\n"
 
 
 def _git(root: Path, *args: str) -> str:
@@ -26,45 +34,79 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True).stdout
 
 
+def _page_html(site: Path, lang: str, page: str) -> str:
+    folder = "" if page == "index.md" else page[:-3]
+    base = site if lang == SOURCE else site / lang
+    return (base / folder / "index.html").read_text(encoding="utf-8")
+
+
+def _set_threshold(project: Path, threshold: float | None) -> None:
+    """The translation's ``publish_threshold`` in the declaration (None: the default, publish whatever is done)."""
+    config = project / "site_config" / "digest.yaml"
+    text = re.sub(r"(?m)^    publish_threshold: .*\n", "", config.read_text(encoding="utf-8"))
+    if threshold is not None:
+        text, found = re.subn(rf"(?m)^(  - code: {TRANSLATION}\n)", rf"\g<1>    publish_threshold: {threshold}\n", text)
+        assert found == 1
+    config.write_text(text, encoding="utf-8")
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pages(built_project: Path, tmp_path: Path):
+def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pages(built_project: Path, tmp_path: Path,
+                                                                                   inputs):
     project = copy_warm(built_project, tmp_path / "project")  # with the cache of a build (charts drawn once)
+    # A complete translation: every page of the source language, each reviewed against its source page.
+    for page in (project / "content" / SOURCE).rglob("*.md"):
+        target = project / "content" / TRANSLATION / page.relative_to(project / "content" / SOURCE)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(page, target)
+    assert cli_in_process(project, "i18n", "reviewed", "--all").returncode == 0
+    before = cli_in_process(project, "i18n", "status")
+    assert before.returncode == 0 and ": outdated (" not in before.stdout and ": missing (" not in before.stdout, before.stdout
+    row = next(line.split() for line in before.stdout.splitlines() if line.startswith(f"{TRANSLATION} "))
+    assert row[-2:] == ["100.0%", "yes"], row  # complete: published even at a threshold of 1.0
     _git(project, "init", "-q")
     (project / ".git" / "info" / "exclude").write_text(".cache/\n", encoding="utf-8")  # as the repository ignores it
     _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "shipped")
-    source = project / "content" / "sv" / PAGE
-    source.write_text(source.read_text(encoding="utf-8") + NEW_PARAGRAPH, encoding="utf-8")
-    _git(project, "commit", "-qam", "sv: a new paragraph")
-    # Norwegian must be complete to be published: now that one page is stale, it is held back.
-    config = project / "site_config" / "digest.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "name: Norsk (bokmål)\n    publish_threshold: 0.9", "name: Norsk (bokmål)\n    publish_threshold: 1.0"), encoding="utf-8")
+    _git(project, "commit", "-qm", "translated")
+    for page in (PAGE, OTHER):
+        source = project / "content" / SOURCE / page
+        source.write_text(source.read_text(encoding="utf-8") + NEW_PARAGRAPH, encoding="utf-8")
+    _git(project, "commit", "-qam", f"{SOURCE}: a new paragraph")
+    # The translation must be complete to be published: now that its pages are stale, it is held back.
+    _set_threshold(project, 1.0)
 
     result = cli_in_process(project, "i18n", "status")
     assert result.returncode == 0, result.stderr
     stale = [line for line in result.stdout.splitlines() if ": outdated (" in line]
-    assert stale == [f"content/{lang}/{PAGE}: outdated (content/sv/{PAGE} changed since)" for lang in LANGS[1:]]
+    assert sorted(stale) == sorted(f"content/{TRANSLATION}/{page}: outdated (content/{SOURCE}/{page} changed since)"
+                                   for page in (PAGE, OTHER))
     diff = re.search(r"git diff (\w+) (\w+)", result.stdout)
     assert diff and NEW_PARAGRAPH.strip() in _git(project, "diff", diff.group(1), diff.group(2))  # what changed
 
-    site = tmp_path / "site"
-    build_in_process(project, site)
-    assert not (site / "no").exists() and 'hreflang="no"' not in (site / "index.html").read_text(encoding="utf-8")
-    assert 'hreflang="da"' in (site / "index.html").read_text(encoding="utf-8")
-    for lang in ("da", "ko"):
-        html = (site / lang / "topics" / "paying-more" / "index.html").read_text(encoding="utf-8")
+    held_back = build_in_process(project, tmp_path / "held-back")
+    assert not (held_back / TRANSLATION).exists()
+    assert f'hreflang="{CONFIG.html_lang_of(TRANSLATION)}"' not in (held_back / "index.html").read_text(encoding="utf-8")
+
+    # Without a threshold the stale translation is published, and says on each stale page that it is.
+    _set_threshold(project, None)
+    site = build_in_process(project, tmp_path / "site")
+    assert f'hreflang="{CONFIG.html_lang_of(TRANSLATION)}"' in (site / "index.html").read_text(encoding="utf-8")
+    notice_text = escape(inputs.translators[TRANSLATION].text(STALE_NOTICE).value.format(language=CONFIG.default.name))
+    for page in (PAGE, OTHER):
+        html = _page_html(site, TRANSLATION, page)
         notice = html[html.index('class="admonition warning digest-stale"'):]
         notice = notice[:notice.index("</aside>")]
-        assert NOTICE[lang] in notice, lang
-        assert 'href="../../../topics/paying-more/"' in notice and 'hreflang="sv"' in notice
+        assert notice_text in notice, page
+        folder = page[:-3] + "/"
+        original = "../" * (1 + folder.count("/")) + folder  # from <lang>/<page>/ to the source's <page>/
+        assert f'href="{original}"' in notice and f'hreflang="{CONFIG.html_lang_of(SOURCE)}"' in notice, notice
         parser = html5lib.HTMLParser(strict=False)
         parser.parse(html)
-        assert parser.errors == [], lang
-        other = (site / lang / "topics" / "small-business" / "index.html").read_text(encoding="utf-8")
-        assert "digest-stale" not in other  # only the stale page
-    assert "digest-stale" not in (site / "topics" / "paying-more" / "index.html").read_text(encoding="utf-8")
+        assert parser.errors == [], page
+        assert "digest-stale" not in _page_html(site, SOURCE, page)
+    assert "digest-stale" not in _page_html(site, TRANSLATION, "index.md")  # only the stale pages
 
-    assert cli_in_process(project, "i18n", "reviewed", f"content/da/{PAGE}").returncode == 0
+    assert cli_in_process(project, "i18n", "reviewed", f"content/{TRANSLATION}/{PAGE}").returncode == 0
     after = cli_in_process(project, "i18n", "status").stdout
-    assert f"content/da/{PAGE}" not in after and f"content/ko/{PAGE}: outdated" in after
+    assert f"content/{TRANSLATION}/{PAGE}" not in after and f"content/{TRANSLATION}/{OTHER}: outdated" in after

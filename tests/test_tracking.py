@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import LANGS
 from digest.problems import InputError
 from digest.lint import lint_prose
 from digest.tracking import (blob_id, check_tracking, mark_all_reviewed, mark_reviewed, page_states,
                              recorded_hash, with_hash)
 
-CODES = ["sv", "da", "ko"]
+# The fixture digest's languages: pages are written in the default one (SRC) and translated into the next (TR);
+# a made-up third one (neither digest's) shows that every translated language is followed, not just one.
+SRC, TR, OTHER = LANGS[0], LANGS[1], "zz"
+CODES = [*LANGS, OTHER]
 
 
 def _tree(tmp_path: Path, pages: dict[str, str]) -> Path:
@@ -26,7 +29,7 @@ def _tree(tmp_path: Path, pages: dict[str, str]) -> Path:
 
 
 def _states(root: Path) -> dict[str, str]:
-    return {s.path: s.state for s in page_states(root, CODES, "sv")}
+    return {s.path: s.state for s in page_states(root, CODES, SRC)}
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to compare with")
@@ -50,47 +53,43 @@ def test_recording_keeps_the_page_and_its_other_front_matter():
 
 
 def test_states_follow_the_source_page(tmp_path: Path):
-    root = _tree(tmp_path, {"sv/a.md": "# A\n", "sv/topics/b.md": "# B\n", "da/a.md": "# A da\n",
-                            "da/topics/b.md": "# B da\n", "ko/a.md": "# A ko\n", "da/old.md": "# gone\n"})
-    assert _states(root)["content/da/a.md"] == "untracked"
-    mark_all_reviewed(root, CODES, "sv")
+    root = _tree(tmp_path, {f"{SRC}/a.md": "# A\n", f"{SRC}/topics/b.md": "# B\n", f"{TR}/a.md": "# A tr\n",
+                            f"{TR}/topics/b.md": "# B tr\n", f"{OTHER}/a.md": "# A other\n",
+                            f"{TR}/old.md": "# gone\n"})
+    assert _states(root)[f"content/{TR}/a.md"] == "untracked"
+    mark_all_reviewed(root, CODES, SRC)
     states = _states(root)
-    assert states["content/da/a.md"] == states["content/da/topics/b.md"] == states["content/ko/a.md"] == "current"
-    assert states["content/ko/topics/b.md"] == "missing" and states["content/da/old.md"] == "orphaned"
-    (root / "content/sv/topics/b.md").write_text("# B\n\nA new paragraph.\n", encoding="utf-8")
-    (root / "content/sv/c.md").write_text("# C\n", encoding="utf-8")
-    stale = {s.path: s for s in page_states(root, CODES, "sv") if s.state != "current"}
-    assert stale["content/da/topics/b.md"].line() == \
-        "content/da/topics/b.md: outdated (content/sv/topics/b.md changed since)"
-    assert stale["content/da/c.md"].state == stale["content/ko/c.md"].state == "missing"  # new source page
-    assert "content/da/a.md" not in stale and "content/sv/c.md" not in {s.path for s in stale.values()}
-    mark_reviewed(root, ["content/da/topics/b.md"], CODES, "sv")
-    assert _states(root)["content/da/topics/b.md"] == "current"
+    assert states[f"content/{TR}/a.md"] == states[f"content/{TR}/topics/b.md"] == states[f"content/{OTHER}/a.md"] \
+        == "current"
+    assert states[f"content/{OTHER}/topics/b.md"] == "missing" and states[f"content/{TR}/old.md"] == "orphaned"
+    (root / f"content/{SRC}/topics/b.md").write_text("# B\n\nA new paragraph.\n", encoding="utf-8")
+    (root / f"content/{SRC}/c.md").write_text("# C\n", encoding="utf-8")
+    stale = {s.path: s for s in page_states(root, CODES, SRC) if s.state != "current"}
+    assert stale[f"content/{TR}/topics/b.md"].line() == \
+        f"content/{TR}/topics/b.md: outdated (content/{SRC}/topics/b.md changed since)"
+    assert stale[f"content/{TR}/c.md"].state == stale[f"content/{OTHER}/c.md"].state == "missing"  # new source page
+    assert f"content/{TR}/a.md" not in stale and f"content/{SRC}/c.md" not in {s.path for s in stale.values()}
+    mark_reviewed(root, [f"content/{TR}/topics/b.md"], CODES, SRC)
+    assert _states(root)[f"content/{TR}/topics/b.md"] == "current"
 
 
 def test_reviewed_refuses_what_it_cannot_mark_and_writes_nothing(tmp_path: Path):
-    root = _tree(tmp_path, {"sv/a.md": "# A\n", "da/a.md": "# A da\n", "da/extra.md": "# X\n"})
-    before = (root / "content/da/a.md").read_text(encoding="utf-8")
-    for bad, expected in (("content/sv/a.md", "source-language page"), ("content/da/extra.md", "no source page"),
-                          ("content/da/none.md", "no such page"), ("stats/x.md", "under content/")):
+    root = _tree(tmp_path, {f"{SRC}/a.md": "# A\n", f"{TR}/a.md": "# A tr\n", f"{TR}/extra.md": "# X\n"})
+    before = (root / f"content/{TR}/a.md").read_text(encoding="utf-8")
+    for bad, expected in ((f"content/{SRC}/a.md", "source-language page"), (f"content/{TR}/extra.md", "no source page"),
+                          (f"content/{TR}/none.md", "no such page"), ("stats/x.md", "under content/")):
         with pytest.raises(InputError) as err:
-            mark_reviewed(root, ["content/da/a.md", bad], CODES, "sv")
+            mark_reviewed(root, [f"content/{TR}/a.md", bad], CODES, SRC)
         assert expected in str(err.value), bad
-    assert (root / "content/da/a.md").read_text(encoding="utf-8") == before
+    assert (root / f"content/{TR}/a.md").read_text(encoding="utf-8") == before
 
 
 def test_a_malformed_record_is_an_error_and_a_good_one_is_not_prose(tmp_path: Path):
-    good = with_hash("# A da\n", blob_id(b"# A\n"))
-    root = _tree(tmp_path, {"sv/a.md": with_hash("# A\n", "e" * 40), "da/a.md": good,
-                            "ko/a.md": "---\nsource_hash: 12 <b>x</b>\n---\n# A\n"})
-    problems = {(p.file, p.line, p.field) for p in check_tracking(root, CODES, "sv")}
-    assert problems == {("content/sv/a.md", 2, "source_hash"), ("content/ko/a.md", 2, "source_hash")}
-    assert lint_prose(good, "content/da/a.md") == []
+    good = with_hash("# A tr\n", blob_id(b"# A\n"))
+    root = _tree(tmp_path, {f"{SRC}/a.md": with_hash("# A\n", "e" * 40), f"{TR}/a.md": good,
+                            f"{OTHER}/a.md": "---\nsource_hash: 12 <b>x</b>\n---\n# A\n"})
+    problems = {(p.file, p.line, p.field) for p in check_tracking(root, CODES, SRC)}
+    assert problems == {(f"content/{SRC}/a.md", 2, "source_hash"), (f"content/{OTHER}/a.md", 2, "source_hash")}
+    assert lint_prose(good, f"content/{TR}/a.md") == []
     assert [p.field for p in lint_prose("---\nsource_hash: 12 <b>x</b>\n---\n", "x.md")] == ["html", "number"]
 
-
-def test_every_shipped_translation_records_the_source_version_it_follows():
-    """Tracked and with a source page; an *outdated* page is translators' progress, reported, not a failure."""
-    untracked = [s.line() for s in page_states(ROOT, ["sv", "da", "no", "ko"], "sv")
-                 if s.state in ("untracked", "orphaned")]
-    assert untracked == []

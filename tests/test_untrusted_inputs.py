@@ -1,7 +1,7 @@
 """Round two of hostile inputs (issue 10): what `validate` used to pass and the build then ran,
 published, or crashed on — links out of the repository, file types, config that runs code,
-script in rendered pages, loader-exhausting YAML, numbers, placeholders and page metadata. Each case runs `digest validate` in process on a scratch
-copy and must exit 1 naming the file (and line, id, field where there is one), with no traceback;
+script in rendered pages, loader-exhausting YAML, numbers, placeholders and page metadata. Each case runs
+`digest validate` in process on a scratch copy of the fixture digest and must exit 1 naming the file (and line, id, field where there is one), with no traceback;
 the ones that could exhaust the machine also run under a memory ceiling.
 
 The order-independent summary at the end counts the cases per class.
@@ -18,14 +18,24 @@ from typing import Callable
 
 import pytest
 
-from conftest import copy_warm
+from conftest import DIGEST, LANGS, copy_warm
 from digest import cli
+from digest.config import load_config
+from digest.load import load_dataset
 
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+, in ", re.MULTILINE)
 STATS = "stats/statistics.yaml"
 SOURCES = "stats/sources.yaml"
-PO = "content/da/LC_MESSAGES/digest.po"
-PAGE = "content/sv/about.md"
+# Read from the fixture digest: a catalog that translates the dataset, a page, and a good figure in
+# percent (of a known year) whose source, topic, measure and quote (its article's text is checked) the
+# hostile records below reuse: unchanged, they are valid (test_the_hostile_records_are_valid_unchanged).
+_CONFIG = load_config(DIGEST)
+PO = next(rel for code in LANGS if code != _CONFIG.source_language
+          and (DIGEST / (rel := f"content/{code}/LC_MESSAGES/digest.po")).is_file())
+PAGE = f"content/{LANGS[0]}/about.md"
+CONTENT = f"content/{LANGS[0]}"
+_DATASET = load_dataset(DIGEST / "stats")
+_GOOD = next(s for s in _DATASET.statistics.values() if s.unit == "percent" and isinstance(s.year, int))
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,9 @@ def _append(rel: str, text: str) -> Callable[[Path], None]:
 
 
 def _statistic(**changes: str) -> str:
-    fields = {"id": "zz-hostile", "source": "amex-2011-barometer", "topic": "small-business", "year": "2011",
+    fields = {"id": "zz-hostile", "source": _GOOD.source, "topic": _GOOD.topic, "year": str(_GOOD.year),
               "value": "50", "unit": "percent", "population": "testers", "sentence": '"{value} of testers agree."',
-              "label": "Testers agree", "quote": "Testers agree.", "measure": "share-of-respondents",
+              "label": "Testers agree", "quote": json.dumps(_GOOD.quote), "measure": _GOOD.measure,
               "question": "testers-agree"}
     fields.update(changes)
     return "\n- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
@@ -56,7 +66,7 @@ def _statistic(**changes: str) -> str:
 def _source(**changes: str) -> str:
     fields = {"id": "zz-hostile-source", "producer": "P", "title": "T", "year_published": "2015",
               "url": "https://example.org/r", "method": "online survey", "sample_size": "1000",
-              "geography": "G", "population": "p", "via": "[sv-2019-smaforetag]"}
+              "geography": "G", "population": "p", "via": f"[{next(iter(_DATASET.articles))}]"}
     fields.update(changes)
     return "\n- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
 
@@ -66,6 +76,16 @@ def _replace(rel: str, old: str, new: str, count: int = 1) -> Callable[[Path], N
         text = (root / rel).read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {rel}"
         (root / rel).write_text(text.replace(old, new, count), encoding="utf-8")
+    return mutate
+
+
+def _translate(rel: str, msgid: str, msgstr: str) -> Callable[[Path], None]:
+    """Set the translation of ``msgid`` in a catalog, whatever it was (the fixture may leave it empty)."""
+    def mutate(root: Path) -> None:
+        text = (root / rel).read_text(encoding="utf-8")
+        entry = re.compile(rf'^(msgid "{re.escape(msgid)}"\n)msgstr ".*"$', re.MULTILINE)
+        assert entry.search(text), f"{msgid!r} not in {rel}"
+        (root / rel).write_text(entry.sub(lambda m: m.group(1) + f'msgstr "{msgstr}"', text, count=1), encoding="utf-8")
     return mutate
 
 
@@ -98,17 +118,17 @@ def _link(rel: str, target: str) -> Callable[[Path], None]:
 
 CASES = [
     # inputs MkDocs must never read (the guard; test_guard.py has the full set)
-    Case("link-content-to-git-config", "link", _link("content/sv/x.txt", "../../.git/config"), ("content/sv/x.txt", "symbolic link")),
-    Case("link-page-to-proc-environ", "link", _link("content/sv/env.md", "/proc/self/environ"), ("content/sv/env.md", "symbolic link")),
+    Case("link-content-to-git-config", "link", _link(f"{CONTENT}/x.txt", "../../.git/config"), (f"{CONTENT}/x.txt", "symbolic link")),
+    Case("link-page-to-proc-environ", "link", _link(f"{CONTENT}/env.md", "/proc/self/environ"), (f"{CONTENT}/env.md", "symbolic link")),
     Case("link-dataset-file", "link", _link(SOURCES, "/etc/hostname"), (SOURCES, "symbolic link")),
     Case("link-mkdocs-yml", "link", _link("mkdocs.yml", "/etc/hostname"), ("mkdocs.yml", "symbolic link")),
-    Case("type-html-page", "type", _write("content/sv/x.html", "<script>alert(document.domain)</script>"),
-         ("content/sv/x.html", "'.html' is not allowed")),
-    Case("type-svg-with-script", "type", _write("content/sv/logo.svg", "<svg><script>alert(1)</script></svg>"),
-         ("content/sv/logo.svg", "'.svg' is not allowed")),
-    Case("type-js", "type", _write("content/sv/app.js", "alert(1)"), ("content/sv/app.js", "'.js' is not allowed")),
-    Case("type-png-that-is-html", "type", _write("content/sv/p.png", "<html><script>alert(1)</script>"),
-         ("content/sv/p.png", "not a png image")),
+    Case("type-html-page", "type", _write(f"{CONTENT}/x.html", "<script>alert(document.domain)</script>"),
+         (f"{CONTENT}/x.html", "'.html' is not allowed")),
+    Case("type-svg-with-script", "type", _write(f"{CONTENT}/logo.svg", "<svg><script>alert(1)</script></svg>"),
+         (f"{CONTENT}/logo.svg", "'.svg' is not allowed")),
+    Case("type-js", "type", _write(f"{CONTENT}/app.js", "alert(1)"), (f"{CONTENT}/app.js", "'.js' is not allowed")),
+    Case("type-png-that-is-html", "type", _write(f"{CONTENT}/p.png", "<html><script>alert(1)</script>"),
+         (f"{CONTENT}/p.png", "not a png image")),
     Case("tag-mkdocs-python-apply", "tag", _append("mkdocs.yml", '\nx: !!python/object/apply:os.system ["touch PWNED"]\n'),
          ("mkdocs.yml", "python/object/apply:os.system")),
     Case("tag-mkdocs-env", "tag", _append("mkdocs.yml", "\nsite_author: !ENV GITHUB_TOKEN\n"), ("mkdocs.yml", "'!ENV'")),
@@ -164,15 +184,15 @@ CASES = [
     Case("typed-arabic-indic-in-prose", "typed-number", _append(PAGE, "\nSe ٨١ procent.\n"), (PAGE, "number typed by hand")),
     Case("typed-circled-in-prose", "typed-number", _append(PAGE, "\nSteg ① och ②.\n"), (PAGE, "number typed by hand")),
     # translations: bare placeholders only
-    Case("po-format-spec-width", "placeholder", _replace(PO, 'msgstr "{low}–{high}"', 'msgstr "{low:>300000}–{high}"'),
+    Case("po-format-spec-width", "placeholder", _translate(PO, "{low}–{high}", "{low:>300000}–{high}"),
          (PO, "not bare placeholders"), memory=True),
-    Case("po-format-spec-d", "placeholder", _replace(PO, 'msgstr "{low}–{high}"', 'msgstr "{low:d}–{high}"'),
+    Case("po-format-spec-d", "placeholder", _translate(PO, "{low}–{high}", "{low:d}–{high}"),
          (PO, "not bare placeholders")),
-    Case("po-conversion", "placeholder", _replace(PO, 'msgstr "{low}–{high}"', 'msgstr "{low!r}–{high}"'),
+    Case("po-conversion", "placeholder", _translate(PO, "{low}–{high}", "{low!r}–{high}"),
          (PO, "not bare placeholders")),
     Case("po-attribute-access", "placeholder",
-         _replace(PO, 'msgstr "{low}–{high}"', 'msgstr "{low.__class__}–{high}"'), (PO, "not bare placeholders")),
-    Case("po-index-access", "placeholder", _replace(PO, 'msgstr "{low}–{high}"', 'msgstr "{low[0]}–{high}"'),
+         _translate(PO, "{low}–{high}", "{low.__class__}–{high}"), (PO, "not bare placeholders")),
+    Case("po-index-access", "placeholder", _translate(PO, "{low}–{high}", "{low[0]}–{high}"),
          (PO, "not bare placeholders")),
     # page metadata
     Case("md-front-matter-template", "metadata", _prepend(PAGE, "---\ntemplate: 404.html\n---\n"),
@@ -218,6 +238,16 @@ def test_hostile_input_is_refused_by_validate(bad: Case, validated_project: Path
     assert len(output) < 20_000, "the message quotes far too much of the input"
 
 
+def test_the_hostile_records_are_valid_unchanged(validated_project: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The cases' statistic and source, as written before a case breaks them, pass: each case fails on its own hole."""
+    root = copy_warm(validated_project, tmp_path / "project")
+    _append(STATS, _statistic())(root)
+    _append(SOURCES, _source())(root)
+    code, output = _validate(root, capsys)
+    assert code == 0, output
+
+
 def test_the_round_two_corpus_covers_every_class() -> None:
     """Order-independent summary: how many cases break each class of hole."""
     kinds: dict[str, int] = {}
@@ -260,11 +290,11 @@ def test_csv_downloads_neutralize_formula_cells(inputs) -> None:  # noqa: ANN001
     hostile = stat.model_copy(update={"label": '=HYPERLINK("https://evil.example","x")',
                                       "caveat": "@SUM(1+1)*cmd|' /C calc'!A0"})
     dataset = replace(inputs.dataset, statistics={**inputs.dataset.statistics, stat.id: hostile})
-    files = downloads(dataset, inputs.translators["sv"])
+    files = downloads(dataset, inputs.translators[LANGS[0]])
     csv_text = next(v for k, v in files.items() if k.endswith(".csv")).decode("utf-8")
     assert "'=HYPERLINK" in csv_text and "'@SUM" in csv_text
     assert not re.search(r'(^|,)"?[=@]', csv_text, re.MULTILINE)
     records = json.loads(next(v for k, v in files.items() if k.endswith(".json")))
     assert any(r.get("caveat") == hostile.caveat for r in records)
-    chart = chart_csv([hostile], dataset, inputs.translators["sv"]).decode("utf-8")
+    chart = chart_csv([hostile], dataset, inputs.translators[LANGS[0]]).decode("utf-8")
     assert "'=HYPERLINK" in chart

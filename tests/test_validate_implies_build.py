@@ -8,6 +8,8 @@ Unicode digits, format specs, dollar signs, formula cells) and arbitrary text. `
 runs in process; when it passes, the build (MkDocs in process, strict, with the plugin and
 the HTML allowlist) must pass too; when it fails, its message must be clean. (How a failing
 build reports, and that the last good site survives, is the end-to-end corpus' job.)
+The project is the fixture digest; the pages and the catalog written into are read from its
+declaration.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import build_in_process, copy_warm
+from conftest import DIGEST, LANGS, build_in_process, copy_warm
 from digest import cli
+from digest.catalogs import catalog_path
+from digest.config import load_config
 
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+, in ", re.MULTILINE)
 
@@ -35,16 +39,20 @@ FRAGMENTS = [
     "{{ config }}", "{% raw %}", "</title><script>alert(document.domain)</script>", "\u202e", "\x00",
     "yes", "-5", "1.0e+27", "[[stat nope]]", "[[", "---", "template: 404.html", "ok", "Hej", "고객",
 ]
+CONFIG = load_config(DIGEST)
+PAGE = CONFIG.hand_written_pages()[-1]  # a page every language has
+# A language that translates the dataset (has a catalog): the range pattern is one of its messages.
+CATALOG = next(catalog_path(Path(), code) for code in LANGS if (DIGEST / catalog_path(Path(), code)).is_file())
 TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), min_size=1, max_size=3).map(" ".join)
 
 
 def _page_line(root: Path, text: str) -> None:
-    with (root / "content" / "da" / "about.md").open("a", encoding="utf-8") as f:
+    with (root / "content" / LANGS[-1] / PAGE).open("a", encoding="utf-8") as f:
         f.write("\n" + text + "\n")
 
 
 def _page_meta(root: Path, text: str) -> None:
-    page = root / "content" / "no" / "about.md"
+    page = root / "content" / LANGS[0] / PAGE
     page.write_text(f"---\ntitle: {json.dumps(text)}\n---\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
 
 
@@ -69,8 +77,8 @@ def _sample_size(root: Path, text: str) -> None:
 
 
 def _msgstr(root: Path, text: str) -> None:
-    """The Korean translation of the range pattern "{low}–{high}", whatever it is now."""
-    _replace_first(root / "content" / "ko" / "LC_MESSAGES" / "digest.po", r'^(msgid "\{low\}–\{high\}"\nmsgstr ).*$',
+    """A catalog's translation of the range pattern "{low}–{high}", whatever it is now."""
+    _replace_first(root / CATALOG, r'^(msgid "\{low\}–\{high\}"\nmsgstr ).*$',
                    json.dumps(text + "{low}–{high}", ensure_ascii=False))
 
 

@@ -315,7 +315,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             context["digest_stale"] = self._stale_notice(config, page, lang)
         return context
 
-    def _stale_notice(self, config: MkDocsConfig, page: Page, lang: str) -> dict[str, str] | None:
+    def _stale_notice(self, config: MkDocsConfig, page: Page, lang: str) -> dict[str, str | None] | None:
         """Text and link of the notice on a translated page whose source page changed since it was reviewed."""
         pipeline = self.pipeline
         source = pipeline.default_language
@@ -328,8 +328,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         target = _page_url(path, config.use_directory_urls)
         if source in self._built_languages(config) and source == self._root_language(config):
             link = get_relative_url(target or ".", page.url or ".")
-        else:  # a one-language preview: the source page is only on the published site
+        elif pipeline.inputs.config.site_url:  # a one-language preview: the source page is on the published site
             link = pipeline.inputs.config.site_url + target
+        else:  # ... or, with no published address (a local preview), nowhere to link to: the notice stays
+            link = None
         return {"text": translator.text(STALE_NOTICE).value.format(language=name),
                 "link": link, "link_text": translator.text(STALE_LINK).value.format(language=name),
                 "source_lang": source}

@@ -46,10 +46,13 @@ class InputDates:
 
 
 def input_dates(root: Path, fallback: date) -> InputDates:
-    """One ``git log`` for the whole history of the inputs; a file's first appearance is its last change."""
+    """One ``git log`` for the whole history of the inputs; a file's first appearance is its last change.
+
+    Paths relative to ``root`` (``--relative``), also when the digest is a folder inside a larger repository.
+    """
     files: dict[str, date] = {}
     try:
-        out = subprocess.run(["git", "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", "stats", "content"],
+        out = subprocess.run(["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--no-renames", "--", "stats", "content"],
                              cwd=root, capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         out = ""

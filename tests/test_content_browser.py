@@ -54,7 +54,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import LANGS, ROOT
+from conftest import ROOT
+from conftest import SHIPPED_LANGS as LANGS
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -67,8 +68,13 @@ SEARCH_WORKER = "/assets/javascripts/workers/search."
 NO_SEARCH = ("digest-tests", "no-search")  # a cookie: the test server then sends an empty search worker
 TABS = 2  # pages checked at once: one per core (3 measured no faster; 1 leaves a core mostly idle)
 HTML_LANG = {"sv": "sv", "da": "da", "no": "nb", "ko": "ko"}
-AXE_ALL = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}}
+# preload: False: axe then does not fetch every stylesheet again to build a CSSOM, which only its
+# experimental rules (not run here) read; checked on five pages to give the same passes,
+# violations and incomplete results, node for node, at about 17 % less time.
+AXE_ALL = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+           "preload": False}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_COLOURS = {"runOnly": {"type": "rule", "values": COLOUR_RULES}, "preload": False}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 MIN_TEXT_PX = 12
@@ -164,18 +170,18 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def site_pages(built_site: Path) -> list[str]:
+def site_pages(shipped_site: Path) -> list[str]:
     """Every page's path under the site root, e.g. "da/topics/x/" ("" for the home page)."""
-    paths = (p.parent.relative_to(built_site).as_posix() for p in built_site.rglob("index.html"))
+    paths = (p.parent.relative_to(shipped_site).as_posix() for p in shipped_site.rglob("index.html"))
     return sorted("" if rel == "." else rel + "/" for rel in paths)
 
 
 @pytest.fixture(scope="module")
-def session(built_site: Path):
+def session(shipped_site: Path):
     if not os.path.exists(CHROMIUM):
         _missing("Chromium", "apt-get install chromium chromium-driver (as .ci/run does)")
     api = pytest.importorskip("playwright.async_api")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built_site)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(shipped_site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     loop = asyncio.new_event_loop()
     playwright = loop.run_until_complete(api.async_playwright().start())
@@ -275,7 +281,7 @@ class _Pass:
             await page.add_script_tag(url=AXE_URL)
             light = await _axe(page, AXE_ALL, "light")
             light += await self._toggle_to_dark(page)
-            dark = await _axe(page, {"runOnly": {"type": "rule", "values": COLOUR_RULES}}, "dark")
+            dark = await _axe(page, AXE_COLOURS, "dark")
         phone, charts = await self._phone(tab)
         load = [f"{status} {src}" for src, (status, _) in zip(srcs, await asyncio.gather(*images)) if status != 200]
         return Visit(load + tab.problems, light, dark, phone, charts)
