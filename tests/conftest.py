@@ -17,6 +17,7 @@ tests do). Only where the process boundary is the point do tests start processes
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import os
@@ -27,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -259,6 +260,28 @@ def build_in_process(root: Path, site_dir: Path) -> Path:
     return site_dir
 
 
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder ``make`` fills once per test run, shared by every pytest-xdist worker.
+
+    The first worker to ask makes it under a lock (in the run's common temporary folder, as
+    pytest-xdist's documentation does it), the others wait and reuse it: a project is built
+    once a run, not once per core. It is marked complete only after ``make`` returned, so a
+    worker never sees half a folder; one whose ``make`` failed is made again by the next to ask.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_site(built_project: Path) -> Path:
     """The fixture digest built once (strict, in process) for all tests that read HTML."""
@@ -267,8 +290,8 @@ def built_site(built_project: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped digest built once (strict, in process): what its readers get (content tests)."""
-    return build_in_process(SHIPPED, tmp_path_factory.mktemp("shipped") / "site")
+    """The shipped digest built once a run (strict, in process): what its readers get (content tests)."""
+    return once_per_run(tmp_path_factory, "shipped", lambda folder: build_in_process(SHIPPED, folder / "site")) / "site"
 
 
 def page_paths(site: Path, lang: str, langs: tuple[str, ...] = LANGS) -> list[Path]:
@@ -298,9 +321,10 @@ def validated_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from digest.lint import validate
 
-    root = copy_project(tmp_path_factory.mktemp("validated") / "project")
-    validate(root, root / ".cache")  # raises if the shipped project does not validate
-    return root
+    def make(folder: Path) -> None:
+        validate(copy_project(folder / "project"), folder / "project" / ".cache")  # raises if it does not validate
+
+    return once_per_run(tmp_path_factory, "validated", make) / "project"
 
 
 @pytest.fixture(scope="session")
@@ -310,9 +334,10 @@ def built_project(validated_project: Path, tmp_path_factory: pytest.TempPathFact
     read), the theme's compiled templates and the markers of published pages the allowlist passed. Never
     changed, only copied (``copy_warm``).
     """
-    root = copy_warm(validated_project, tmp_path_factory.mktemp("built-project") / "project")
-    build_in_process(root, root.parent / "site")
-    return root
+    def make(folder: Path) -> None:
+        build_in_process(copy_warm(validated_project, folder / "project"), folder / "site")
+
+    return once_per_run(tmp_path_factory, "built", make) / "project"
 
 
 # --- chart drawing set up once in this process ---
@@ -324,3 +349,4 @@ def drawing_ready() -> None:
     from digest.chart import prepare_drawing
 
     prepare_drawing()
+

@@ -47,14 +47,14 @@ import os
 import re
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, once_per_run
 from conftest import SHIPPED_LANGS as LANGS
 
 pytestmark = pytest.mark.browser
@@ -333,10 +333,21 @@ class _Pass:
 
 
 @pytest.fixture(scope="module")
-def visits(session: Browser, tabs: list[Tab], site_pages: list[str]) -> dict[str, Visit]:
-    """Every page visited once (see the module's docstring), keyed by path."""
+def visits(tmp_path_factory: pytest.TempPathFactory, site_pages: list[str], request: pytest.FixtureRequest) -> dict[str, Visit]:
+    """Every page visited once a run (see the module's docstring), keyed by path.
+
+    Once a run, not once per worker: when pytest-xdist hands this module's tests to two workers,
+    the second reads what the first found (``once_per_run``) instead of visiting every page again.
+    """
     assert len(site_pages) >= 4 * 11
-    return session.run(_Pass(session, tabs, AXE.exists()).all(site_pages))
+
+    def visit_all(folder: Path) -> None:
+        session, tabs = request.getfixturevalue("session"), request.getfixturevalue("tabs")
+        found = session.run(_Pass(session, tabs, AXE.exists()).all(site_pages))
+        (folder / "visits.json").write_text(json.dumps({path: asdict(v) for path, v in found.items()}), encoding="utf-8")
+
+    saved = json.loads((once_per_run(tmp_path_factory, "browser-visits", visit_all) / "visits.json").read_text("utf-8"))
+    return {path: Visit(**fields) for path, fields in saved.items()}
 
 
 def _problems(found: dict[str, list[str]]) -> dict[str, list[str]]:
