@@ -26,9 +26,11 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -274,11 +276,14 @@ def once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
     folder, done = base / name, base / f"{name}.done"
     with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            make(folder)
-            done.touch()
+        try:
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                make(folder)
+                done.touch()
+        finally:  # explicitly: a process forked by ``make`` and still alive would otherwise hold the lock
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return folder
 
 
@@ -338,6 +343,90 @@ def built_project(validated_project: Path, tmp_path_factory: pytest.TempPathFact
         build_in_process(copy_warm(validated_project, folder / "project"), folder / "site")
 
     return once_per_run(tmp_path_factory, "built", make) / "project"
+
+
+# --- reading a built site: checks any digest's published pages must pass ---
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: ids, links, images, scripts, text."""
+
+    def __init__(self, path: Path):
+        super().__init__(convert_charrefs=True)
+        self.path, self.ids, self.links, self.tags, self.text = path, set(), [], [], []
+        self.html_lang = None
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+    def handle_data(self, data):  # noqa: ANN001
+        self.text.append(data)
+
+    @property
+    def body_text(self) -> str:
+        return " ".join(self.text)
+
+
+def resolve(page: Path, href: str, site: Path) -> tuple[Path, str] | None:
+    """The file and fragment an internal link points to, or None for external links."""
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//") or href.startswith("mailto:"):
+        return None
+    assert not parts.path.startswith("/"), f"absolute path {href}: the site must work at any address"
+    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+    if target.is_dir():
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def broken_links(site: Path, pages: dict[Path, Page]) -> list[str]:
+    """Every internal link to a file that does not exist or an anchor its page does not have."""
+    broken = []
+    for path, page in pages.items():
+        for href in page.links:
+            resolved = resolve(path, href, site)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            if not target.exists():
+                broken.append(f"{path.relative_to(site)} → {href} (no file)")
+            elif fragment and target.suffix == ".html" and fragment not in pages[target].ids:
+                broken.append(f"{path.relative_to(site)} → {href} (no anchor)")
+    return broken
+
+
+def offsite_loads(pages: dict[Path, Page]) -> list[str]:
+    """Every script, image, frame, style, font or icon a page would load from another host."""
+    found = []
+    for path, page in pages.items():
+        for tag, attrs in page.tags:
+            loads = tag in ("script", "img", "iframe") or (tag == "link" and attrs.get("rel") in
+                                                           ("stylesheet", "preconnect", "preload", "icon"))
+            found += [f"{path}: <{tag} {name}={attrs[name]}>" for name in ("src", "href")
+                      if loads and name in attrs and re.match(r"(https?:)?//", attrs[name] or "")]
+        if "fonts.googleapis" in path.read_text(encoding="utf-8"):
+            found.append(f"{path}: fonts.googleapis")
+    return found
+
+
+def html_errors(site: Path) -> dict[str, list]:
+    """html5lib's parse errors (the HTML standard's algorithm), the first three per page that has any."""
+    import html5lib
+
+    failures = {}
+    for path in sorted(site.rglob("*.html")):
+        parser = html5lib.HTMLParser(strict=False)
+        parser.parse(path.read_bytes())
+        if parser.errors:
+            failures[str(path.relative_to(site))] = parser.errors[:3]
+    return failures
 
 
 # --- chart drawing set up once in this process ---

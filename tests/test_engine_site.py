@@ -96,6 +96,10 @@ def test_chart_text_that_is_not_translated_carries_a_star_and_a_footnote(site: P
     from digest.chart import plan_charts
 
     specs = {(p.spec.lang, p.spec.chart_id): p.spec for p in plan_charts(inputs.dataset, inputs.translators)}
+    # ... and those are the very specs the build drew: each file is named by its spec's content hash.
+    for (lang, chart_id), spec in specs.items():
+        folder = site / "charts" if lang == DEFAULT else site / lang / "charts"
+        assert (folder / f"{chart_id}-{spec.key()[:8]}.svg").exists(), (lang, chart_id)
     fi = specs[(DEFAULT, "commuting")]
     assert fi.title.endswith(" *") and fi.source_line.endswith("\n* ei vielä käännetty")
     assert all(row.label.endswith(" *") for panel in fi.panels for row in panel.rows)
@@ -255,3 +259,16 @@ def test_every_shortcode_renders_on_another_digest(inputs, name: str):
         assert html.strip() and "[[" not in html, (code, html)
         shown[code] = html
     assert MARK not in shown[OTHER], shown[OTHER]  # the source language: complete by definition
+
+
+@pytest.mark.parametrize("code, locale, expected", [("xn", "nb_NO", "nb"), ("xz", "zh_Hant_TW", "zh-Hant"),
+                                                    ("xp", "pt_BR", "pt-BR"), ("xe", "et_EE", "et")])
+def test_the_theme_language_follows_the_locale_not_the_folder_code(code: str, locale: str, expected: str):
+    """Material's interface strings (search, palette toggle) come from the locale: a folder code is any
+    two letters, e.g. `no` for Norwegian Bokmål, whose Material language is `nb`."""
+    from digest.config import Language
+    from digest.site.derive import material_language
+
+    lang = Language.model_validate({"code": code, "locale": locale, "name": "x", "site_name": "x",
+                                    "site_description": "x"})
+    assert material_language(lang) == expected

@@ -10,14 +10,13 @@ import hashlib
 import json
 import re
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from babel.numbers import get_decimal_symbol, get_group_symbol, parse_decimal
 
-from conftest import DIGEST, LANGS, build, build_in_process, copy_project, copy_warm, page_paths
+from conftest import (DIGEST, LANGS, Page, broken_links, build, build_in_process, copy_project, copy_warm, html_errors,
+                      offsite_loads, page_paths, resolve)
 from digest.config import load_config
 from digest.format import is_old, value_text
 from digest.load import load_dataset
@@ -39,47 +38,8 @@ def without_dataset_urls(text: str) -> str:
     return text
 
 
-class Page(HTMLParser):
-    """The parts of a page the tests look at: ids, links, images, scripts, text."""
-
-    def __init__(self, path: Path):
-        super().__init__(convert_charrefs=True)
-        self.path, self.ids, self.links, self.tags, self.text = path, set(), [], [], []
-        self.html_lang = None
-        self.feed(path.read_text(encoding="utf-8"))
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag == "html":
-            self.html_lang = attrs.get("lang")
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    @property
-    def body_text(self) -> str:
-        return " ".join(self.text)
-
-
 def lang_root(site: Path, lang: str) -> Path:
     return site if lang == CONFIG.default.code else site / lang
-
-
-def resolve(page: Path, href: str, site: Path) -> tuple[Path, str] | None:
-    """The file and fragment an internal link points to, or None for external links."""
-    parts = urlsplit(href)
-    if parts.scheme or href.startswith("//") or href.startswith("mailto:"):
-        return None
-    assert not parts.path.startswith("/"), f"absolute path {href}: the site must work at any address"
-    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-    if target.is_dir():
-        target = target / "index.html"
-    return target, parts.fragment
 
 
 @pytest.fixture(scope="module")
@@ -146,18 +106,7 @@ def test_language_switcher_goes_to_the_same_page(built_site: Path, pages: dict[P
 
 
 def test_internal_links_and_anchors_resolve(built_site: Path, pages: dict[Path, Page]):
-    broken = []
-    for path, page in pages.items():
-        for href in page.links:
-            resolved = resolve(path, href, built_site)
-            if resolved is None:
-                continue
-            target, fragment = resolved
-            if not target.exists():
-                broken.append(f"{path.relative_to(built_site)} → {href} (no file)")
-            elif fragment and target.suffix == ".html" and fragment not in pages[target].ids:
-                broken.append(f"{path.relative_to(built_site)} → {href} (no anchor)")
-    assert broken == []
+    assert broken_links(built_site, pages) == []
 
 
 def test_every_referenced_figure_is_formatted_for_its_locale_and_sourced(built_site: Path, pages: dict[Path, Page],
@@ -243,14 +192,7 @@ def test_chart_tables_show_the_dataset_values(built_site: Path, inputs):
 
 def test_no_request_leaves_the_site(pages: dict[Path, Page]):
     """No third-party fonts, scripts, styles or images: nothing loads from another host."""
-    for path, page in pages.items():
-        for tag, attrs in page.tags:
-            for name in ("src", "href"):
-                url = attrs.get(name, "")
-                loads = tag in ("script", "img", "iframe") or (tag == "link" and attrs.get("rel") in ("stylesheet", "preconnect", "preload", "icon"))
-                if loads and name in attrs:
-                    assert not re.match(r"(https?:)?//", url), (path, tag, url)
-        assert "fonts.googleapis" not in path.read_text(encoding="utf-8")
+    assert offsite_loads(pages) == []
 
 
 def test_dataset_jsonld_is_valid_and_points_at_downloads(built_site: Path):
@@ -338,15 +280,7 @@ def test_digest_build_gives_the_same_bytes_in_a_folder_that_does_not_exist_yet(b
 
 def test_every_page_parses_without_html_errors(built_site: Path):
     """html5lib reports every parse error of the HTML standard's algorithm; there must be none."""
-    import html5lib
-
-    failures = {}
-    for path in sorted(built_site.rglob("*.html")):
-        parser = html5lib.HTMLParser(strict=False)
-        parser.parse(path.read_bytes())
-        if parser.errors:
-            failures[str(path.relative_to(built_site))] = parser.errors[:3]
-    assert failures == {}
+    assert html_errors(built_site) == {}
 
 
 def test_a_mkdocs_warning_fails_digest_build(built_project: Path, tmp_path: Path):

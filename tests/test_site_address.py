@@ -60,14 +60,21 @@ def test_relative_url(target, here, expected):
     assert relative_url(target, here) == expected
 
 
-def test_switcher_links_are_relative_and_tagged_with_html_lang():
-    """From a translation's page, every language's same page; tagged with each locale's language, which a
-    folder code need not be (`no` for nb_NO): the fixture's last language is given a code of its own here."""
+def renamed_last_language(site_url: str | None = None) -> tuple[DigestConfig, str]:
+    """The fixture's declaration with its last language given a folder code that is no language's
+    (as `no` is for nb_NO): its pages must still say their locale's language."""
     data = yaml.safe_load((DIGEST / "site_config" / "digest.yaml").read_text(encoding="utf-8"))
     last = data["languages"][-1]
-    renamed = "x" + last["code"][0]  # a folder code that is no language's: its pages still say their locale's
+    renamed = "x" + last["code"][0]
     data["languages"][-1] = {**last, "code": renamed}
-    config = DigestConfig.model_validate(data)
+    data["site_url"] = site_url
+    return DigestConfig.model_validate(data), renamed
+
+
+def test_switcher_links_are_relative_and_tagged_with_html_lang():
+    """From a translation's page, every language's same page; tagged with each locale's language, which a
+    folder code need not be."""
+    config, renamed = renamed_last_language()
     codes = [lang.code for lang in config.languages]
     assert config.language(renamed).html_lang == load_config(DIGEST).languages[-1].html_lang != renamed
     links = alternates(config, renamed, f"{renamed}/sources/")
@@ -119,3 +126,12 @@ def test_input_dates_come_from_git_history(tmp_path: Path):
     assert any(p.startswith("stats/") for p in dates.files) and any(p.startswith("content/") for p in dates.files)
     assert dates.files[f"content/{DEFAULT}/about.md"] == date(2024, 2, 3)
     assert {d for p, d in dates.files.items() if p != f"content/{DEFAULT}/about.md"} == {date(2021, 5, 1)}
+
+
+def test_sitemap_alternates_say_the_locale_language_not_the_folder_code():
+    config, renamed = renamed_last_language(ADDRESS)
+    root = ElementTree.fromstring(sitemap_xml(config, ["about.md"], InputDates({}, fallback=date(2000, 1, 1))))
+    page = next(u for u in root.findall("s:url", NS) if u.find("s:loc", NS).text == f"{ADDRESS}{renamed}/about/")
+    hreflangs = {l.get("hreflang"): l.get("href") for l in page.findall("x:link", NS)}
+    assert hreflangs[config.language(renamed).html_lang] == f"{ADDRESS}{renamed}/about/"
+    assert renamed not in hreflangs

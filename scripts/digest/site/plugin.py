@@ -334,7 +334,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             link = None
         return {"text": translator.text(STALE_NOTICE).value.format(language=name),
                 "link": link, "link_text": translator.text(STALE_LINK).value.format(language=name),
-                "source_lang": source}
+                "source_lang": pipeline.inputs.config.html_lang_of(source)}  # the locale's language, not the folder code
 
     def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
         if self.config.enabled and template_name == "404.html":
