@@ -110,3 +110,20 @@ def test_a_committed_source_change_is_named_in_status_and_shown_on_the_stale_pag
     assert cli_in_process(project, "i18n", "reviewed", f"content/{TRANSLATION}/{PAGE}").returncode == 0
     after = cli_in_process(project, "i18n", "status").stdout
     assert f"content/{TRANSLATION}/{PAGE}" not in after and f"content/{TRANSLATION}/{OTHER}: outdated" in after
+
+
+def test_the_notice_links_the_original_in_its_locale_language_not_its_folder_code(built_project: Path, tmp_path: Path):
+    """A source language whose folder code is not its language (as `no` is for nb_NO): the notice's link
+    says the locale's language. The translation's pages record no reviewed version, so they are stale."""
+    project = copy_warm(built_project, tmp_path / "project")
+    renamed = "x" + SOURCE[0]
+    declaration = project / "site_config" / "digest.yaml"
+    text = declaration.read_text(encoding="utf-8")
+    assert text.count(f"code: {SOURCE}\n") == 1
+    declaration.write_text(text.replace(f"code: {SOURCE}\n", f"code: {renamed}\n"), encoding="utf-8")
+    (project / "content" / SOURCE).rename(project / "content" / renamed)
+    site = build_in_process(project, tmp_path / "site")
+    html = (site / TRANSLATION / PAGE[:-3] / "index.html").read_text(encoding="utf-8")
+    notice = re.search(r'<aside class="admonition warning digest-stale">(.*?)</aside>', html, re.S)
+    assert notice, "the untracked translation shows no notice"
+    assert f'hreflang="{CONFIG.html_lang_of(SOURCE)}"' in notice.group(1) and renamed not in notice.group(1), notice.group(1)
