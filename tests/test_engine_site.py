@@ -142,7 +142,7 @@ def test_mkdocs_yml_cannot_declare_what_the_digest_declares(tmp_path: Path, addi
     root = copy_project(tmp_path / "digest")
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + addition, encoding="utf-8")
     [problem] = _problems(root)
-    assert problem.startswith(f"mkdocs.yml:") and f"field={field}: remove `{field}`" in problem
+    assert problem.startswith("mkdocs.yml:") and f"field={field}: remove `{field}`" in problem
 
 
 def test_an_i18n_plugin_in_mkdocs_yml_is_refused(tmp_path: Path):

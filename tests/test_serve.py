@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DIGEST, LANGS, cli_in_process, copy_warm
+from conftest import DIGEST, LANGS, copy_warm
 from digest.config import load_config
 from digest.site.serve import PreviewServer, serve
 

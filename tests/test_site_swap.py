@@ -21,7 +21,7 @@ import pytest
 from conftest import LANGS, ROOT, copy_warm
 from digest.problems import InputError, OutputError
 from digest.site import build as site_build
-from digest.site.build import COMPLETE, build_site, publish, remove_leftovers
+from digest.site.build import COMPLETE, build_site, remove_leftovers
 
 
 def _fake_builder(version: str):
