@@ -62,8 +62,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # --max-opt=1: V8 stops at its baseline compiler (Sparkplug), without Maglev or TurboFan. axe-core
 # runs a few hundred milliseconds per document, too short for optimized code to pay for compiling
 # it. In seven paired runs of the pass (44 pages, two tabs) it used a median 14 % less CPU (5 % of
-# this module, whose build and other tests it does not touch), and axe found the same violations,
-# and the same rules passing and incomplete on as many nodes, on every page.
+# this module, whose build and other tests it does not touch). Axe's results (violations, and the
+# rules passing and incomplete with their node counts, every page) hashed the same as without it in
+# 11 of 12 runs; one early run differed, and its output was not kept to see where.
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--js-flags=--max-opt=1"]
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
